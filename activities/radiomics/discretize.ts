@@ -1,0 +1,70 @@
+/**
+ * Gray-level discretization with a fixed bin width, as PyRadiomics does it
+ * (radiomics.imageoperations.getBinEdges / binImage):
+ *   edges = low, low + w, low + 2w, ...  for every edge < max + 2w,  where low = min − (min mod w)
+ * so edges sit on multiples of the bin width (not on the ROI minimum), and a value belongs to bin i
+ * when edges[i] ≤ value < edges[i + 1] (numpy.histogram; its closed last bin lies above the
+ * maximum, so every occupied bin is half-open). This is not the IBSI fixed-bin-size formula.
+ */
+import { InvalidSettingsError } from '../errors';
+
+/** More gray levels than this means a binWidth far too small for the intensity range. */
+export const MAX_GRAY_LEVELS = 100_000;
+
+/** Python's `a % b`: the result has the sign of b (so min − (min mod w) rounds down, also below 0). */
+function pythonMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
+/** numpy.arange(low, max + 2w, w) with low = min − (min mod w), filled as numpy fills it. */
+export function binEdges(min: number, max: number, binWidth: number): Float64Array {
+  const low = min - pythonMod(min, binWidth);
+  const step = low + binWidth - low; // numpy fills edge i ≥ 2 as low + i·(edge 1 − edge 0)
+  const count = Math.ceil((max + 2 * binWidth - low) / binWidth);
+  if (!(count <= MAX_GRAY_LEVELS + 1)) {
+    throw new InvalidSettingsError(
+      `binWidth ${binWidth} splits intensities ${min}..${max} into more than ${MAX_GRAY_LEVELS} gray levels`,
+    );
+  }
+  const edges = new Float64Array(count);
+  for (let i = 0; i < count; i++) edges[i] = i === 1 ? low + binWidth : low + i * step;
+  return edges;
+}
+
+/** Index i of the bin with edges[i] ≤ value < edges[i + 1] (the last bin also takes its right edge). */
+export function binIndex(value: number, edges: Float64Array): number {
+  const last = edges.length - 2;
+  let i = Math.floor((value - edges[0]) / (edges[1] - edges[0]));
+  i = Math.min(Math.max(i, 0), last);
+  // The estimate can be one off through rounding: settle it with exact comparisons, as numpy does.
+  while (i > 0 && value < edges[i]) i--;
+  while (i < last && value >= edges[i + 1]) i++;
+  return i;
+}
+
+/** 1-based gray level of every value (numpy.digitize over the PyRadiomics edges). */
+export function discretize(values: Float64Array, binWidth: number): Int32Array {
+  const { min, max } = extent(values);
+  const edges = binEdges(min, max, binWidth);
+  return Int32Array.from(values, (v) => binIndex(v, edges) + 1);
+}
+
+/** Voxel counts per bin (numpy.histogram(values, edges)[0]). */
+export function histogram(values: Float64Array, binWidth: number): Float64Array {
+  const { min, max } = extent(values);
+  const edges = binEdges(min, max, binWidth);
+  const counts = new Float64Array(edges.length - 1);
+  for (const v of values) counts[binIndex(v, edges)]++;
+  return counts;
+}
+
+function extent(values: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
