@@ -1,0 +1,141 @@
+/**
+ * The types that cross the Temporal boundary (workflow inputs and results, activity inputs and
+ * results) and the run manifest, as zod schemas. Workflows import only the inferred types.
+ */
+import { z } from 'zod';
+
+export const RadiomicsSettingsInput = z.record(z.string(), z.unknown());
+
+/** One row of a cohort manifest: an image (and optionally its mask) of one patient at one time. */
+export const PatientRef = z.object({
+  patientId: z.string().min(1),
+  center: z.string().min(1),
+  timepoint: z.string().min(1),
+  imageUri: z.string().min(1),
+  maskUri: z.string().min(1).optional(),
+  /** Region-of-interest name used as a key of the feature row. */
+  roi: z.string().min(1).default('tumor'),
+});
+export type PatientRef = z.infer<typeof PatientRef>;
+
+export const ActivityTimeouts = z
+  .object({
+    /** Longest time one attempt of a fetch/extract/write may take. */
+    startToCloseSeconds: z.number().positive().default(600),
+    /** A worker that stops heartbeating for this long is presumed dead and its activity retried elsewhere. */
+    heartbeatSeconds: z.number().positive().default(30),
+    maximumAttempts: z.number().int().min(1).default(5),
+    initialRetrySeconds: z.number().positive().default(1),
+  })
+  .strict();
+
+/** Settings of a cohort run. Defaults suit a laptop; every field is recorded in the run manifest. */
+export const RunSettings = z
+  .object({
+    /** How many patients are processed at once. */
+    window: z.number().int().min(1).default(8),
+    /** Patients per workflow run before continuing-as-new (keeps histories small). */
+    patientsPerRun: z.number().int().min(1).default(250),
+    /** Route activities to `<center>.<kind>` queues (centers that keep images on site). */
+    perCenterQueues: z.boolean().default(false),
+    /** PyRadiomics-style feature settings, validated by the radiomics engine. */
+    radiomics: RadiomicsSettingsInput.default({}),
+    timeouts: ActivityTimeouts.default(ActivityTimeouts.parse({})),
+  })
+  .strict();
+export type RunSettings = z.infer<typeof RunSettings>;
+
+export const CohortProgress = z.object({
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  running: z.number().int(),
+});
+export type CohortProgress = z.infer<typeof CohortProgress>;
+
+export const CohortState = z.object({
+  nextIndex: z.number().int(),
+  batch: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  startedAt: z.string(),
+});
+export type CohortState = z.infer<typeof CohortState>;
+
+export const CohortInput = z.object({
+  runId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'run ids use letters, digits, dot, dash and underscore'),
+  manifestUri: z.string(),
+  /** Where every output of the run goes (file:// or s3:// prefix, no trailing slash). */
+  outputUri: z.string(),
+  settings: RunSettings,
+  /** Present when the workflow continued as new. */
+  state: CohortState.optional(),
+});
+export type CohortInput = z.infer<typeof CohortInput>;
+
+export const FailureReason = z.object({ type: z.string(), message: z.string() });
+export type FailureReason = z.infer<typeof FailureReason>;
+
+export const PatientResult = z.object({
+  patientId: z.string(),
+  center: z.string(),
+  timepoint: z.string(),
+  roi: z.string(),
+  status: z.enum(['done', 'failed']),
+  featuresUri: z.string().optional(),
+  featureCount: z.number().int().optional(),
+  imageSha256: z.string().optional(),
+  maskSha256: z.string().optional(),
+  error: FailureReason.optional(),
+});
+export type PatientResult = z.infer<typeof PatientResult>;
+
+export const PatientInput = z.object({
+  runId: z.string(),
+  outputUri: z.string(),
+  patient: PatientRef,
+  settings: RunSettings,
+});
+export type PatientInput = z.infer<typeof PatientInput>;
+
+export const ManifestPage = z.object({ total: z.number().int(), rows: z.array(PatientRef) });
+export type ManifestPage = z.infer<typeof ManifestPage>;
+
+export const FetchedImaging = z.object({
+  imageUri: z.string(),
+  maskUri: z.string(),
+  imageSha256: z.string(),
+  maskSha256: z.string(),
+});
+export type FetchedImaging = z.infer<typeof FetchedImaging>;
+
+export const OutputFile = z.object({ uri: z.string(), sha256: z.string(), size: z.number().int() });
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  outputs: z.record(z.string(), OutputFile),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** The single record of what a run read, did and wrote. */
+export const RunManifest = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  code: z.object({ name: z.string(), version: z.string(), gitCommit: z.string().optional() }),
+  inputs: z.object({
+    manifest: OutputFile,
+    images: z.array(
+      z.object({ patientId: z.string(), timepoint: z.string(), imageSha256: z.string(), maskSha256: z.string() }),
+    ),
+  }),
+  settings: RunSettings,
+  summary: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int() }),
+  patients: z.array(PatientResult),
+  outputs: z.record(z.string(), OutputFile),
+});
+export type RunManifest = z.infer<typeof RunManifest>;

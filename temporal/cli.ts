@@ -1,0 +1,165 @@
+/**
+ * `rg`, the command line:
+ *   rg demo      generate a synthetic consortium and run it end to end on an embedded Temporal server
+ *   rg run       run a cohort manifest (embedded, or on the cluster named by TEMPORAL_ADDRESS)
+ *   rg worker    serve task queues for a cluster
+ *   rg status    progress (or result) of a run on a cluster
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { createStorage } from '../activities/storage';
+import { toFileUri } from '../activities/storage/uri';
+import { generateConsortium } from '../activities/sources/synthetic/consortium';
+import { writeConsortium } from '../activities/sources/synthetic/writer';
+import { progressQuery } from '../workflows';
+import type { CohortProgress, RunSummary } from '../activities/run/schemas';
+import { connectClient, targetFromEnvironment, type TemporalTarget } from './connection';
+import { cohortWorkflowId, formatProgress, runCohort } from './cohort-run';
+import { DEFAULT_QUEUES } from './queues';
+import { createWorkerPool } from './worker';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('rg')
+    .description('radiogenomics: durable imaging + omics pipelines on Temporal')
+    .showHelpAfterError();
+
+  program
+    .command('demo')
+    .description('generate a synthetic multi-center consortium and run it end to end on an embedded Temporal server')
+    .option('--patients <n>', 'patients per center', positiveInt, 20)
+    .option('--centers <k>', 'number of centers', positiveInt, 3)
+    .option('--seed <s>', 'random seed of the synthetic consortium', integer, 1)
+    .option('--out <dir>', 'output folder', 'demo-out')
+    .option('--window <w>', 'patients processed at once', positiveInt, 8)
+    .action(async (opts) => {
+      const out = resolve(opts.out);
+      const store = createStorage();
+      say(`Generating ${opts.centers} centers × ${opts.patients} patients (seed ${opts.seed}) ...`);
+      const consortium = generateConsortium({ centers: opts.centers, patientsPerCenter: opts.patients, seed: opts.seed });
+      const written = await writeConsortium(store, toFileUri(join(out, 'cohort')), consortium);
+      const summary = await runWithProgress({
+        manifestUri: written.manifestUri,
+        outputUri: toFileUri(out),
+        settings: { window: opts.window },
+        stateDir: join(out, '.state'),
+      });
+      printSummary(summary, out);
+    });
+
+  program
+    .command('run <manifest>')
+    .description('run a cohort manifest (CSV: patient_id,center,timepoint,image_uri,mask_uri)')
+    .option('--out <dir-or-uri>', 'output folder or s3:// prefix', 'out')
+    .option('--settings <file>', 'run settings (JSON): window, patientsPerRun, radiomics, timeouts, ...')
+    .option('--run-id <id>', 'run id (default: run-<time>-<random>)')
+    .option('--workers', 'also run workers in this process when using a cluster')
+    .action(async (manifest: string, opts) => {
+      const outputUri = isUri(opts.out) ? opts.out : toFileUri(resolve(opts.out));
+      const target = targetFromEnvironment();
+      if (target) say(`Using the Temporal server at ${target.address} (namespace ${target.namespace}).`);
+      const summary = await runWithProgress({
+        manifestUri: isUri(manifest) ? manifest : toFileUri(resolve(manifest)),
+        outputUri,
+        settings: opts.settings ? JSON.parse(readFileSync(opts.settings, 'utf8')) : {},
+        runId: opts.runId,
+        target,
+        inProcessWorkers: !!opts.workers,
+        stateDir: isUri(opts.out) ? resolve('.state') : join(resolve(opts.out), '.state'),
+      });
+      printSummary(summary, opts.out);
+    });
+
+  program
+    .command('worker')
+    .description('serve task queues of a Temporal cluster (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS/API key from the environment)')
+    .option('--queues <list>', `comma-separated queues (${DEFAULT_QUEUES.join(',')}, or <center>.<io|cpu|gpu>)`, DEFAULT_QUEUES.join(','))
+    .option('--concurrency <n>', 'activities at once per activity queue', positiveInt, 4)
+    .action(async (opts) => {
+      const target = requireTarget();
+      const pool = await createWorkerPool({
+        target,
+        queues: String(opts.queues).split(',').map((q) => q.trim()).filter(Boolean),
+        concurrency: opts.concurrency,
+        store: createStorage(),
+      });
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void pool.shutdown());
+      say(`Worker serving ${opts.queues} on ${target.address} (concurrency ${opts.concurrency}). Ctrl-C stops it.`);
+      await pool.run();
+    });
+
+  program
+    .command('status <run-id>')
+    .description('progress of a run (or its result when finished) on the cluster named by TEMPORAL_ADDRESS')
+    .action(async (runId: string) => {
+      const client = await connectClient(requireTarget());
+      const handle = client.workflow.getHandle(cohortWorkflowId(runId));
+      const description = await handle.describe();
+      if (description.status.name === 'RUNNING') {
+        const p = await handle.query(progressQuery);
+        console.log(JSON.stringify({ runId, status: 'running', ...p }));
+      } else if (description.status.name === 'COMPLETED') {
+        console.log(JSON.stringify({ runId, status: 'completed', ...(await handle.result()) }, null, 2));
+      } else {
+        console.log(JSON.stringify({ runId, status: description.status.name.toLowerCase() }));
+        process.exitCode = 1;
+      }
+    });
+
+  await program.parseAsync(argv);
+}
+
+async function runWithProgress(options: Parameters<typeof runCohort>[0]): Promise<RunSummary> {
+  let last = '';
+  const interactive = process.stderr.isTTY;
+  const summary = await runCohort({
+    ...options,
+    log: say,
+    onProgress: (p: CohortProgress) => {
+      const line = formatProgress(p);
+      if (p.total === 0 || line === last) return; // total 0: the manifest is still being read
+      last = line;
+      if (interactive) process.stderr.write(`\r\x1b[K  ${line}`);
+      else say(`  ${line}`);
+    },
+  });
+  if (interactive) process.stderr.write('\n');
+  return summary;
+}
+
+function printSummary(summary: RunSummary, out: string): void {
+  say(`Run ${summary.runId}: ${summary.done} done, ${summary.failed} failed of ${summary.total}.`);
+  for (const [name, file] of Object.entries(summary.outputs)) say(`  ${name.padEnd(18)} ${file.uri}`);
+  say(`Open the report: ${summary.outputs['report.html']?.uri ?? out}`);
+}
+
+function requireTarget(): TemporalTarget {
+  const target = targetFromEnvironment();
+  if (!target) {
+    throw new InvalidArgumentError(
+      'No Temporal server configured: set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TLS or TEMPORAL_API_KEY as needed).',
+    );
+  }
+  return target;
+}
+
+function say(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+function isUri(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not an integer.`);
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = integer(value);
+  if (n < 1) throw new InvalidArgumentError(`"${value}" must be at least 1.`);
+  return n;
+}
+
