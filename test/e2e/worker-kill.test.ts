@@ -69,6 +69,7 @@ test('SIGKILL of the worker mid-cohort: the cohort completes, each output writte
   await first.exited;
   const doneAtKill = atKill!.done + atKill!.failed;
   // Continue-as-new resets the page but keeps the counts: done counts the whole cohort.
+  console.error(`SIGKILLed the worker with ${doneAtKill}/${PATIENTS} patients done and ${atKill!.running} running`);
   assert.ok(doneAtKill < PATIENTS, `killed mid-cohort (${doneAtKill}/${PATIENTS} done at the kill)`);
 
   const second = spawnRg(['worker', '--concurrency', '3'], env);

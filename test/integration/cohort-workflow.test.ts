@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { tableFromIPC } from 'apache-arrow';
-import { createStorage } from '../../activities/storage';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createStorage, s3ClientFromEnv, type BlobStore } from '../../activities/storage';
+import { startS3Server, type S3TestServer } from '../support/s3-server';
 import { toFileUri } from '../../activities/storage/uri';
 import { generateConsortium } from '../../activities/sources/synthetic/consortium';
 import { writeConsortium } from '../../activities/sources/synthetic/writer';
@@ -25,9 +27,22 @@ let server: Awaited<ReturnType<typeof startTestTemporal>>;
 let pool: WorkerPool;
 let poolRun: Promise<void>;
 let client: Client;
-const store = createStorage();
+let s3: S3TestServer;
+let store: BlobStore;
+const BUCKET = 'rg-cohort';
 
 before(async () => {
+  s3 = await startS3Server();
+  const env = {
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+  };
+  const s3Client = s3ClientFromEnv(env);
+  await s3Client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  s3Client.destroy();
+  store = createStorage({ env });
   server = await startTestTemporal();
   pool = await createWorkerPool({
     target: localTarget(server.address),
@@ -44,6 +59,7 @@ after(async () => {
   await pool?.shutdown();
   await poolRun;
   await server?.stop();
+  await s3?.stop();
 });
 
 test('bad patients fail with typed reasons; the others complete across continue-as-new', async () => {
@@ -106,4 +122,19 @@ test('a malformed cohort manifest fails the run with a reason naming the line', 
     return true;
   });
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('the same pipeline with the cohort and every output on S3', async () => {
+  const consortium = generateConsortium({ centers: 2, patientsPerCenter: 2, seed: 4, size: [20, 20, 8] });
+  const { manifestUri } = await writeConsortium(store, `s3://${BUCKET}/cohort`, consortium);
+  const outputUri = `s3://${BUCKET}/runs/s3-run`;
+  const summary = await followUntilDone(await startCohort(client, { manifestUri, outputUri, runId: 's3-run' }), () => {});
+  assert.equal(summary.done, 4);
+  assert.equal(summary.outputs['features.arrow'].uri, `${outputUri}/features.arrow`);
+  const table = tableFromIPC(await store.get(`${outputUri}/features.arrow`));
+  assert.equal(table.numRows, 4);
+  const manifest = RunManifest.parse(JSON.parse((await store.get(`${outputUri}/run-manifest.json`)).toString()));
+  assert.equal(manifest.inputs.manifest.uri, manifestUri);
+  const rows = await store.list(`${outputUri}/runs/s3-run/features/`);
+  assert.equal(rows.length, 4, rows.join('\n'));
 });
