@@ -95,6 +95,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1',
     '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
     '--db-filename', join(options.stateDir, 'temporal.db'), '--log-level', 'error',
+    // Write-ahead log: safe when the process dies, and much faster than the default journal.
+    '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
