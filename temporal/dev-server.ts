@@ -7,9 +7,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { captureOutput, freePort, stopProcess } from './local-process';
+
+export { freePort } from './local-process';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 export const CLI_CACHE_DIR = join(PROJECT_ROOT, '.cache', 'temporal-cli');
@@ -99,14 +101,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   const address = `127.0.0.1:${port}`;
   const server: DevServer = { address, namespace: 'default', process: child, stop: () => stopProcess(child) };
   try {
-    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, () => output);
+    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, output);
   } catch (err) {
     await server.stop();
     throw err;
@@ -136,27 +135,4 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
     }
   }
   throw new Error(`The Temporal dev server did not answer on ${address} within ${timeoutMs} ms (${String(lastError)}):\n${output()}`);
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after 10 s. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }

@@ -6,8 +6,8 @@
  * When none is installed this throws with the command that installs one: tests never skip silently.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { captureOutput, freePort, stopProcess } from '../../temporal/local-process';
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -116,7 +116,7 @@ async function waitUntilServing(
 
   const stop = async () => {
     process.removeListener('exit', killOnExit);
-    await stopProcess(child);
+    await stopProcess(child, 5000);
     rmSync(dataDir, { recursive: true, force: true });
   };
 
@@ -147,40 +147,6 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Keep the last 20 kB of the child's stdout and stderr, for error messages. */
-function captureOutput(child: ChildProcess): () => string {
-  let text = '';
-  const append = (chunk: Buffer) => {
-    text = (text + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  return () => text.trim() || '(no output)';
-}
-
-/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A TCP port that was free a moment ago (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function findOnPath(name: string): string | undefined {
