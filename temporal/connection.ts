@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { dataConverterFromEnvironment } from './payload-codec';
 
 export interface TemporalTarget {
   address: string;
@@ -28,9 +29,10 @@ export function localTarget(address: string, namespace = 'default'): TemporalTar
   return { address, namespace, connectionOptions: { address } };
 }
 
+/** A client; payloads are encrypted when RG_PAYLOAD_KEY is set (see payload-codec.ts). */
 export async function connectClient(target: TemporalTarget): Promise<Client> {
   const connection = await Connection.connect(target.connectionOptions);
-  return new Client({ connection, namespace: target.namespace });
+  return new Client({ connection, namespace: target.namespace, dataConverter: dataConverterFromEnvironment() });
 }
 
 export async function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {

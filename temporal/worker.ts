@@ -7,6 +7,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { BlobStore } from '../activities/storage/blob-store';
 import { connectWorkerConnection, type TemporalTarget } from './connection';
+import { dataConverterFromEnvironment } from './payload-codec';
 import { kindOfQueue, WORKFLOW_QUEUE } from './queues';
 import { loadWorkflowBundle } from './workflow-bundle';
 
@@ -55,8 +56,10 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   }
   const activities = createActivities({ store: options.store });
   const connection = await connectWorkerConnection(options.target);
+  const dataConverter = dataConverterFromEnvironment();
   const common = {
     connection,
+    ...(dataConverter ? { dataConverter } : {}),
     namespace: options.target.namespace,
     ...(options.identity ? { identity: options.identity } : {}),
   };

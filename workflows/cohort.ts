@@ -50,9 +50,9 @@ export async function CohortWorkflow(input: CohortInput): Promise<RunSummary> {
   });
   progress.total = page.total;
 
-  const results = await inSlidingWindow(page.rows, settings.window, async (patient) => {
+  const results = await inSlidingWindow(page.rows, settings.window, async (patient, i) => {
     progress.running++;
-    const result = await runPatient(input, patient);
+    const result = await runPatient(input, patient, state.nextIndex + i);
     progress.running--;
     if (result.status === 'done') progress.done++;
     else progress.failed++;
@@ -85,11 +85,14 @@ function firstState(): CohortState {
   return { nextIndex: 0, batch: 0, done: 0, failed: 0, startedAt: new Date(workflowInfo().startTime).toISOString() };
 }
 
-/** One child workflow per patient; its id is derived from the run and the patient, so it is never started twice. */
-async function runPatient(input: CohortInput, patient: PatientRef): Promise<PatientResult> {
+/**
+ * One child workflow per manifest row. Its id is the run id and the row number: unique, so a row is
+ * never started twice, and free of patient identifiers, which the server would store in clear text.
+ */
+async function runPatient(input: CohortInput, patient: PatientRef, row: number): Promise<PatientResult> {
   try {
     return await executeChild(PatientWorkflow, {
-      workflowId: `${input.runId}--${patient.patientId}--${patient.timepoint}--${patient.roi}`,
+      workflowId: patientWorkflowId(input.runId, row),
       args: [{ runId: input.runId, outputUri: input.outputUri, patient, settings: input.settings }],
     });
   } catch (err) {
@@ -98,14 +101,19 @@ async function runPatient(input: CohortInput, patient: PatientRef): Promise<Pati
   }
 }
 
+/** The id of the PatientWorkflow of manifest row `row` (0-based) of a run. */
+export function patientWorkflowId(runId: string, row: number): string {
+  return `${runId}--row-${String(row + 1).padStart(6, '0')}`;
+}
+
 /** Run `work` over `items` with at most `width` in flight; results keep the order of `items`. */
-async function inSlidingWindow<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function inSlidingWindow<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   async function lane(): Promise<void> {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]);
+      results[index] = await work(items[index], index);
     }
   }
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));

@@ -25,6 +25,7 @@ import { followUntilDone, startCohort } from '../../temporal/cohort-run';
 import { DEFAULT_QUEUES } from '../../temporal/queues';
 import { createWorkerPool } from '../../temporal/worker';
 import { startTestTemporal, tempDir } from '../support/temporal';
+import { patientWorkflowId } from '../../workflows';
 
 const { values: args } = parseArgs({
   options: { patients: { type: 'string', default: '200' }, window: { type: 'string', default: '16' } },
@@ -86,10 +87,8 @@ async function main() {
   if (summary.done !== patients.length) throw new Error(`only ${summary.done}/${patients.length} patients done`);
 
   const overheads: number[] = [];
-  for (const p of patients) {
-    const history = await client.workflow
-      .getHandle(`bench--${p.patientId}--${p.timepoint}--${p.roi}`)
-      .fetchHistory();
+  for (let row = 0; row < patients.length; row++) {
+    const history = await client.workflow.getHandle(patientWorkflowId('bench', row)).fetchHistory();
     overheads.push(outsideActivitiesMs(history.events ?? []));
   }
   await client.connection.close();
