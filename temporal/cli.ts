@@ -61,7 +61,8 @@ export async function main(argv: string[]): Promise<void> {
       const summary = await runWithProgress({
         manifestUri: isUri(manifest) ? manifest : toFileUri(resolve(manifest)),
         outputUri,
-        settings: opts.settings ? JSON.parse(readFileSync(opts.settings, 'utf8')) : {},
+        settings: opts.settings ? readJsonFile(opts.settings) : {},
+        settingsUri: opts.settings,
         runId: opts.runId,
         target,
         inProcessWorkers: !!opts.workers,
@@ -141,6 +142,14 @@ function requireTarget(): TemporalTarget {
     );
   }
   return target;
+}
+
+function readJsonFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InvalidArgumentError(`${path}: not a readable JSON file (${(err as Error).message})`);
+  }
 }
 
 function say(line: string): void {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createStorage } from '../activities/storage';
-import { CohortInput, RunSettings, type CohortProgress, type RunSummary } from '../activities/run/schemas';
+import { CohortInput, parseRunSettings, type CohortProgress, type RunSummary } from '../activities/run/schemas';
 import { CohortWorkflow, progressQuery } from '../workflows';
 import { connectClient, localTarget, type TemporalTarget } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
@@ -16,7 +16,9 @@ import { createWorkerPool, type WorkerPool } from './worker';
 export interface CohortRunOptions {
   manifestUri: string;
   outputUri: string;
-  settings?: Partial<RunSettings> | Record<string, unknown>;
+  settings?: unknown;
+  /** The file the settings came from, named in validation errors. */
+  settingsUri?: string;
   runId?: string;
   /** A Temporal server to use; when absent an embedded dev server is started. */
   target?: TemporalTarget;
@@ -79,13 +81,13 @@ export async function runCohort(options: CohortRunOptions): Promise<RunSummary> 
 /** Validate the inputs and start the workflow. */
 export async function startCohort(
   client: Client,
-  options: Pick<CohortRunOptions, 'manifestUri' | 'outputUri' | 'settings' | 'runId'>,
+  options: Pick<CohortRunOptions, 'manifestUri' | 'outputUri' | 'settings' | 'settingsUri' | 'runId'>,
 ): Promise<WorkflowHandle<typeof CohortWorkflow>> {
   const input = CohortInput.parse({
     runId: options.runId ?? newRunId(),
     manifestUri: options.manifestUri,
     outputUri: options.outputUri.replace(/\/+$/, ''),
-    settings: RunSettings.parse(options.settings ?? {}),
+    settings: parseRunSettings(options.settings ?? {}, options.settingsUri),
   });
   return client.workflow.start(CohortWorkflow, {
     taskQueue: WORKFLOW_QUEUE,

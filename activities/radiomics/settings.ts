@@ -4,7 +4,7 @@
  * Unknown keys are refused, so a misspelt setting can never be silently ignored.
  */
 import { z } from 'zod';
-import { InvalidSettingsError } from '../errors';
+import { parseSettings } from '../settings-validation';
 
 export const RadiomicsSettings = z
   .object({
@@ -27,17 +27,5 @@ export type RadiomicsSettingsInput = z.input<typeof RadiomicsSettings>;
  * (and `sourceUri`, the file the settings came from, when given).
  */
 export function parseRadiomicsSettings(input: unknown, sourceUri?: string): RadiomicsSettings {
-  const result = RadiomicsSettings.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const where = sourceUri ? `${sourceUri}: ` : '';
-  const problems = result.error.issues.map(describeIssue).join('; ');
-  throw new InvalidSettingsError(`${where}invalid radiomics settings: ${problems}`, sourceUri);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') {
-    return `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-  }
-  const key = issue.path.length > 0 ? issue.path.join('.') : '(settings)';
-  return `"${key}": ${issue.message}`;
+  return parseSettings(RadiomicsSettings, input, 'radiomics settings', sourceUri);
 }

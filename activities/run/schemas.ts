@@ -3,6 +3,8 @@
  * results) and the run manifest, as zod schemas. Workflows import only the inferred types.
  */
 import { z } from 'zod';
+import { parseRadiomicsSettings } from '../radiomics/settings';
+import { parseSettings } from '../settings-validation';
 
 export const RadiomicsSettingsInput = z.record(z.string(), z.unknown());
 
@@ -44,6 +46,12 @@ export const RunSettings = z
   })
   .strict();
 export type RunSettings = z.infer<typeof RunSettings>;
+
+/** Validate run settings (and the radiomics settings inside), applying every default. */
+export function parseRunSettings(input: unknown, sourceUri?: string): RunSettings {
+  const settings = parseSettings(RunSettings, input, 'run settings', sourceUri);
+  return { ...settings, radiomics: parseRadiomicsSettings(settings.radiomics, sourceUri) };
+}
 
 export const CohortProgress = z.object({
   total: z.number().int(),

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InvalidSettingsError } from '../../activities/errors';
+import { parseRunSettings } from '../../activities/run/schemas';
+
+test('run settings: defaults applied, radiomics settings resolved so the manifest records what ran', () => {
+  const s = parseRunSettings({ window: 2 });
+  assert.equal(s.window, 2);
+  assert.equal(s.patientsPerRun, 250);
+  assert.deepEqual(s.radiomics, { label: 1, binWidth: 25, voxelArrayShift: 0 });
+  assert.equal(s.timeouts.heartbeatSeconds, 30);
+});
+
+test('run settings: every problem named by key, with the file', () => {
+  assert.throws(
+    () => parseRunSettings({ window: 0, windw: 3 }, 'settings.json'),
+    (e: Error) =>
+      e instanceof InvalidSettingsError &&
+      /^settings\.json: invalid run settings: "window": .*>=1; unknown key "windw"$/.test(e.message),
+  );
+  assert.throws(() => parseRunSettings({ timeouts: { heartbeat: 1 } }), /unknown key "timeouts\.heartbeat"/);
+  assert.throws(() => parseRunSettings({ radiomics: { binWidht: 5 } }), /invalid radiomics settings: unknown key "binWidht"/);
+});
