@@ -26,11 +26,24 @@ function throwsTyped(run: () => unknown, type: Function, ...patterns: RegExp[]) 
   });
 }
 
+const PYRADIOMICS_DEFAULTS = {
+  label: 1,
+  binWidth: 25,
+  voxelArrayShift: 0,
+  distances: [1],
+  force2D: false,
+  force2Ddimension: 0,
+  symmetricalGLCM: true,
+  weightingNorm: null,
+  gldm_a: 0,
+};
+
 describe('parseRadiomicsSettings', () => {
   test('applies the PyRadiomics defaults', () => {
-    assert.deepEqual(parseRadiomicsSettings({}), { label: 1, binWidth: 25, voxelArrayShift: 0 });
-    assert.deepEqual(parseRadiomicsSettings(undefined), { label: 1, binWidth: 25, voxelArrayShift: 0 });
+    assert.deepEqual(parseRadiomicsSettings({}), PYRADIOMICS_DEFAULTS);
+    assert.deepEqual(parseRadiomicsSettings(undefined), PYRADIOMICS_DEFAULTS);
     assert.deepEqual(parseRadiomicsSettings({ label: 2, binWidth: 5, voxelArrayShift: 1000 }), {
+      ...PYRADIOMICS_DEFAULTS,
       label: 2,
       binWidth: 5,
       voxelArrayShift: 1000,

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidSettingsError } from '../../activities/errors';
 import { parseRunSettings } from '../../activities/run/schemas';
+import { parseRadiomicsSettings } from '../../activities/radiomics/settings';
 
 test('run settings: defaults applied, radiomics settings resolved so the manifest records what ran', () => {
   const s = parseRunSettings({ window: 2 });
   assert.equal(s.window, 2);
   assert.equal(s.patientsPerRun, 250);
-  assert.deepEqual(s.radiomics, { label: 1, binWidth: 25, voxelArrayShift: 0 });
+  assert.deepEqual(s.radiomics, parseRadiomicsSettings({}));
+  assert.equal(s.radiomics.binWidth, 25);
   assert.equal(s.timeouts.heartbeatSeconds, 30);
 });
 
