@@ -1,22 +1,58 @@
 /**
- * The radiomics engine: one entry point, `extractFeatures`, that turns an image and its mask into
- * PyRadiomics-named feature values (`original_<class>_<Feature>`, e.g. `original_firstorder_Mean`).
- * Each feature class is its own module; adding a class means adding one line to `extractFeatures`.
+ * The radiomics engine: one entry point that turns an image and its mask into PyRadiomics-named
+ * feature values (`original_<class>_<Feature>`, e.g. `original_glcm_Contrast`).
+ * Each feature class is its own module; FEATURE_FAMILIES below lists them.
  */
+import { InvalidSettingsError } from '../errors';
 import type { Volume } from '../imaging/volume';
 import { firstOrderFeatures } from './firstorder';
-import { roiIntensities } from './roi';
-import { parseRadiomicsSettings, type RadiomicsSettingsInput } from './settings';
+import { glcmFeatures } from './glcm';
+import { gldmFeatures, gldmMatrix } from './gldm';
+import { glrlmFeatures } from './glrlm';
+import { glszmFeatures, glszmMatrix } from './glszm';
+import { ngtdmFeatures, ngtdmMatrix } from './ngtdm';
+import { defaultParams, type ExtractionParams, type FeatureClass } from './params-file';
+import { roiIntensities, type RoiSources } from './roi';
+import type { RadiomicsSettings, RadiomicsSettingsInput } from './settings';
 import { basicShapeFeatures, voxelVolumeMm3 } from './shape-basic';
+import { textureInput, type TextureInput } from './texture-input';
 
 export { parseRadiomicsSettings, RadiomicsSettings } from './settings';
 export type { RadiomicsSettingsInput } from './settings';
+export { defaultParams, parseParams, parseParamsFile, type ExtractionParams } from './params-file';
 
 /** PyRadiomics' name for the unfiltered image type. */
 const IMAGE_TYPE = 'original';
 
+/** What a feature family may need; the texture input is built once, on first use. */
+interface FamilyContext {
+  image: Volume;
+  mask: Volume;
+  roi: Float64Array;
+  settings: RadiomicsSettings;
+  texture: () => TextureInput;
+}
+
+/** Every feature class computed today, by PyRadiomics class name. */
+const FEATURE_FAMILIES: Partial<Record<FeatureClass, (c: FamilyContext) => Record<string, number>>> = {
+  firstorder: (c) => firstOrderFeatures(c.roi, c.settings, voxelVolumeMm3(c.image.spacing)),
+  shape: (c) => basicShapeFeatures(c.roi.length, c.image.spacing),
+  glcm: (c) => glcmFeatures(c.texture(), c.settings),
+  glrlm: (c) => glrlmFeatures(c.texture(), c.settings),
+  glszm: (c) => glszmFeatures(glszmMatrix(c.texture(), c.settings)),
+  gldm: (c) => gldmFeatures(gldmMatrix(c.texture(), c.settings)),
+  ngtdm: (c) => ngtdmFeatures(ngtdmMatrix(c.texture(), c.settings)),
+};
+
+/** Features PyRadiomics marks deprecated: computed only when a params file names them. */
+const DEPRECATED: Partial<Record<FeatureClass, string[]>> = {
+  firstorder: ['StandardDeviation'],
+  shape: ['Compactness1', 'Compactness2', 'SphericalDisproportion'],
+  gldm: ['GrayLevelNonUniformityNormalized', 'DependencePercentage'],
+};
+
 /**
- * Every implemented feature of the ROI `mask == settings.label`, on the native voxel grid.
+ * The default PyRadiomics extraction (every class, Original image) with these settings.
  * Throws InvalidSettingsError (bad settings), GeometryMismatchError (mask on another grid),
  * InvalidMaskError (label absent) or CorruptImageError (NaN inside the ROI), naming the files.
  */
@@ -27,17 +63,38 @@ export function extractFeatures(
   maskUri?: string,
   imageUri?: string,
 ): Record<string, number> {
-  const parsed = parseRadiomicsSettings(settings);
-  const roi = roiIntensities(image, mask, parsed.label, { imageUri, maskUri });
-  return {
-    ...featureClass('firstorder', firstOrderFeatures(roi, parsed, voxelVolumeMm3(image.spacing))),
-    ...featureClass('shape', basicShapeFeatures(roi.length, image.spacing)),
-  };
+  return extractWithParams(image, mask, defaultParams(settings), { maskUri, imageUri });
 }
 
-/** Prefix each feature name with `<image type>_<class>_`. */
-function featureClass(className: string, features: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(features).map(([name, value]) => [`${IMAGE_TYPE}_${className}_${name}`, value]),
-  );
+/** The extraction a PyRadiomics params file describes (see params-file.ts). */
+export function extractWithParams(
+  image: Volume,
+  mask: Volume,
+  params: ExtractionParams,
+  sources: RoiSources = {},
+): Record<string, number> {
+  const { settings } = params;
+  const roi = roiIntensities(image, mask, settings.label, sources);
+  let texture: TextureInput | undefined;
+  const context: FamilyContext = {
+    image,
+    mask,
+    roi,
+    settings,
+    texture: () => (texture ??= textureInput(image, mask, settings.label, settings.binWidth)),
+  };
+  const out: Record<string, number> = {};
+  for (const [className, wanted] of Object.entries(params.featureClasses) as [FeatureClass, string[]][]) {
+    const family = FEATURE_FAMILIES[className];
+    if (!family) throw new InvalidSettingsError(`feature class "${className}" is not implemented yet`);
+    const values = family(context);
+    for (const name of wanted) {
+      if (!(name in values)) {
+        throw new InvalidSettingsError(`featureClass.${className}: no feature named "${name}" (known: ${Object.keys(values).join(', ')})`);
+      }
+    }
+    const names = wanted.length > 0 ? wanted : Object.keys(values).filter((n) => !DEPRECATED[className]?.includes(n));
+    for (const name of names) out[`${IMAGE_TYPE}_${className}_${name}`] = values[name];
+  }
+  return out;
 }

@@ -15,8 +15,8 @@ export interface ReportInput {
 /** Features shown when present, in this order; otherwise the first few feature columns. */
 const HEADLINE_FEATURES = [
   'original_firstorder_Mean',
-  'original_firstorder_StandardDeviation',
   'original_firstorder_Entropy',
+  'original_glcm_Contrast',
   'original_shape_VoxelVolume',
 ];
 

@@ -7,7 +7,7 @@ import {
   InvalidSettingsError,
 } from '../../activities/errors';
 import type { Volume } from '../../activities/imaging/volume';
-import { extractFeatures, parseRadiomicsSettings } from '../../activities/radiomics';
+import { extractFeatures, extractWithParams, parseParams, parseRadiomicsSettings } from '../../activities/radiomics';
 
 const IMAGE_URI = 's3://bucket/C01-P0001_image.nrrd';
 const MASK_URI = 's3://bucket/C01-P0001_mask.nrrd';
@@ -70,20 +70,37 @@ describe('parseRadiomicsSettings', () => {
 });
 
 describe('extractFeatures', () => {
-  test('returns PyRadiomics-named first-order and VoxelVolume features of the chosen label', () => {
+  test('returns every PyRadiomics class by default, named original_<class>_<Feature>, of the chosen label', () => {
     const features = extractFeatures(image(), mask(), {}, MASK_URI);
     assert.equal(features.original_firstorder_Mean, 30);
     assert.equal(features.original_firstorder_Minimum, 20);
     assert.equal(features.original_firstorder_Maximum, 40);
     assert.equal(features.original_firstorder_Energy, 400 + 900 + 1600);
     assert.equal(features.original_shape_VoxelVolume, 3 * 0.5);
-    assert.equal(Object.keys(features).length, 20);
-    assert.ok(Object.keys(features).every((name) => /^original_(firstorder|shape)_\w+$/.test(name)));
+    const perClass = (c: string) => Object.keys(features).filter((n) => n.startsWith(`original_${c}_`)).length;
+    assert.deepEqual(
+      ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'].map(perClass),
+      [18, 1, 24, 16, 16, 14, 5],
+      'deprecated StandardDeviation is left out, as in PyRadiomics',
+    );
+    assert.ok(Object.keys(features).every((name) => /^original_(firstorder|shape|glcm|glrlm|glszm|gldm|ngtdm)_\w+$/.test(name)));
 
     const label2 = extractFeatures(image(), mask(), { label: 2, voxelArrayShift: 10 }, MASK_URI);
     assert.equal(label2.original_firstorder_Mean, 75);
     assert.equal(label2.original_firstorder_Energy, 80 ** 2 + 90 ** 2);
     assert.equal(label2.original_firstorder_TotalEnergy, (80 ** 2 + 90 ** 2) * 0.5);
+  });
+
+  test('a params file selects classes and features, deprecated ones by name only', () => {
+    const params = parseParams({ featureClass: { firstorder: ['Mean', 'StandardDeviation'], glcm: [] } });
+    const features = extractWithParams(image(), mask(), params);
+    assert.equal(features.original_firstorder_Mean, 30);
+    assert.ok('original_firstorder_StandardDeviation' in features);
+    assert.equal(Object.keys(features).length, 2 + 24);
+    assert.throws(
+      () => extractWithParams(image(), mask(), parseParams({ featureClass: { glcm: ['Contrst'] } })),
+      (e: Error) => e instanceof InvalidSettingsError && /featureClass\.glcm: no feature named "Contrst"/.test(e.message),
+    );
   });
 
   test('float images and masks work the same', () => {
