@@ -14,7 +14,8 @@ import { ngtdmFeatures, ngtdmMatrix } from './ngtdm';
 import { defaultParams, type ExtractionParams, type FeatureClass } from './params-file';
 import { roiIntensities, type RoiSources } from './roi';
 import type { RadiomicsSettings, RadiomicsSettingsInput } from './settings';
-import { basicShapeFeatures, voxelVolumeMm3 } from './shape-basic';
+import { DEPRECATED_SHAPE_FEATURES, shapeFeatures } from './shape';
+import { voxelVolumeMm3 } from './shape-basic';
 import { textureInput, type TextureInput } from './texture-input';
 
 export { parseRadiomicsSettings, RadiomicsSettings } from './settings';
@@ -28,6 +29,7 @@ const IMAGE_TYPE = 'original';
 interface FamilyContext {
   image: Volume;
   mask: Volume;
+  sources: RoiSources;
   roi: Float64Array;
   settings: RadiomicsSettings;
   texture: () => TextureInput;
@@ -36,7 +38,7 @@ interface FamilyContext {
 /** Every feature class computed today, by PyRadiomics class name. */
 const FEATURE_FAMILIES: Partial<Record<FeatureClass, (c: FamilyContext) => Record<string, number>>> = {
   firstorder: (c) => firstOrderFeatures(c.roi, c.settings, voxelVolumeMm3(c.image.spacing)),
-  shape: (c) => basicShapeFeatures(c.roi.length, c.image.spacing),
+  shape: (c) => shapeFeatures(c.mask, c.settings.label, { maskUri: c.sources.maskUri, includeDeprecated: true }),
   glcm: (c) => glcmFeatures(c.texture(), c.settings),
   glrlm: (c) => glrlmFeatures(c.texture(), c.settings),
   glszm: (c) => glszmFeatures(glszmMatrix(c.texture(), c.settings)),
@@ -47,7 +49,7 @@ const FEATURE_FAMILIES: Partial<Record<FeatureClass, (c: FamilyContext) => Recor
 /** Features PyRadiomics marks deprecated: computed only when a params file names them. */
 const DEPRECATED: Partial<Record<FeatureClass, string[]>> = {
   firstorder: ['StandardDeviation'],
-  shape: ['Compactness1', 'Compactness2', 'SphericalDisproportion'],
+  shape: [...DEPRECATED_SHAPE_FEATURES],
   gldm: ['GrayLevelNonUniformityNormalized', 'DependencePercentage'],
 };
 
@@ -79,6 +81,7 @@ export function extractWithParams(
   const context: FamilyContext = {
     image,
     mask,
+    sources,
     roi,
     settings,
     texture: () => (texture ??= textureInput(image, mask, settings.label, settings.binWidth)),

@@ -1,6 +1,5 @@
 /**
- * Shape features that need only the voxel count (PyRadiomics `shape` class).
- * The mesh-based ones (MeshVolume, SurfaceArea, Sphericity, diameters...) belong in shape.ts.
+ * Voxel volumes, shared by first-order TotalEnergy and the shape class (shape.ts).
  */
 import type { Vec3 } from '../imaging/volume';
 
@@ -12,9 +11,4 @@ export function voxelVolumeMm3(spacing: Vec3): number {
 /** VoxelVolume = Np · V_voxel */
 export function voxelVolume(voxelCount: number, spacing: Vec3): number {
   return voxelCount * voxelVolumeMm3(spacing);
-}
-
-/** The count-based shape features, by PyRadiomics name. */
-export function basicShapeFeatures(voxelCount: number, spacing: Vec3): Record<string, number> {
-  return { VoxelVolume: voxelVolume(voxelCount, spacing) };
 }

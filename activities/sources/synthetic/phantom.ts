@@ -47,7 +47,9 @@ export function placeTumor(size: Vec3, spacing: Vec3, radiusMm: number, rng: Ran
   const fov = size.map((n, axis) => n * spacing[axis]);
   const semiAxesMm = [0, 1, 2].map((axis) => {
     const jittered = radiusMm * Math.min(1.3, Math.max(0.7, 1 + rng.normal(0, axisJitter)));
-    return Math.min(jittered, 0.4 * fov[axis]); // never wider than the volume
+    // At least 1.5 voxels, so every tumor has neighbours along each axis (shape and texture need
+    // more than one voxel), and never wider than the volume.
+    return Math.min(Math.max(jittered, 1.5 * spacing[axis]), 0.4 * fov[axis]);
   }) as Vec3;
   const [bodyX, bodyY] = PLANTED.imaging.bodySemiAxesFraction;
   const room = [bodyX * fov[0] * 0.7, bodyY * fov[1] * 0.7, fov[2] / 2 - spacing[2]].map((r, axis) =>
