@@ -1,13 +1,14 @@
 /**
- * Fetch: bring a patient's image and mask into the store as verified, readable volumes under
- * content-addressed keys (`<output>/objects/sha256/<hash of the source>.nrrd`). Running it twice
- * writes nothing new. Formats other than NRRD (NIfTI, DICOM) convert here, in later issues.
+ * Fetch: bring a patient's image and mask into the store as verified, readable volumes (NRRD or
+ * NIfTI, told apart by content) under content-addressed keys
+ * `<output>/objects/sha256/<first two hex digits>/<hash of the source>`. Running it twice writes
+ * nothing new. DICOM series will convert here (imaging issue).
  */
 import { MissingInputError } from '../errors';
 import type { BlobStore } from '../storage/blob-store';
 import type { FetchedImaging, PatientRef } from '../run/schemas';
 import { sha256Hex } from '../hash';
-import { decodeNrrd } from './nrrd';
+import { decodeVolume } from './read-volume';
 
 export interface FetchInput {
   patient: PatientRef;
@@ -35,9 +36,9 @@ export async function fetchImaging(
 /** Read a source volume, check that it decodes, and keep it under its content hash. */
 async function fetchVolume(store: BlobStore, sourceUri: string, outputUri: string) {
   const bytes = await store.get(sourceUri);
-  decodeNrrd(bytes, sourceUri);
+  decodeVolume(bytes, sourceUri);
   const sha256 = sha256Hex(bytes);
-  const uri = `${outputUri}/objects/sha256/${sha256.slice(0, 2)}/${sha256}.nrrd`;
+  const uri = `${outputUri}/objects/sha256/${sha256.slice(0, 2)}/${sha256}`;
   await store.putIfAbsent(uri, bytes);
   return { uri, sha256 };
 }

@@ -4,7 +4,7 @@
  */
 import type { BlobStore } from '../storage/blob-store';
 import type { FetchedImaging, PatientRef } from '../run/schemas';
-import { decodeNrrd } from '../imaging/nrrd';
+import { decodeVolume } from '../imaging/read-volume';
 import { canonicalJson, sha256Hex } from '../hash';
 import { extractFeatures } from './index';
 import { parseRadiomicsSettings } from './settings';
@@ -30,8 +30,8 @@ export async function extractFeaturesFromStore(
 ): Promise<ExtractedFeatures> {
   const settings = parseRadiomicsSettings(radiomics);
   onProgress('read');
-  const image = decodeNrrd(await store.get(imaging.imageUri), imaging.imageUri);
-  const mask = decodeNrrd(await store.get(imaging.maskUri), imaging.maskUri);
+  const image = decodeVolume(await store.get(imaging.imageUri), imaging.imageUri);
+  const mask = decodeVolume(await store.get(imaging.maskUri), imaging.maskUri);
   onProgress('features');
   const values = extractFeatures(image, mask, settings, imaging.maskUri);
   return { values, settingsSha256: sha256Hex(canonicalJson(settings)), extractor: EXTRACTOR };
