@@ -12,6 +12,7 @@ import { createStorage } from '../activities/storage';
 import { toFileUri } from '../activities/storage/uri';
 import { generateConsortium } from '../activities/sources/synthetic/consortium';
 import { writeConsortium } from '../activities/sources/synthetic/writer';
+import { extractFromFiles, formatFeatures, formatOf } from '../activities/radiomics/features-file';
 import { progressQuery } from '../workflows';
 import type { CohortProgress, RunSummary } from '../activities/run/schemas';
 import { connectClient, targetFromEnvironment, type TemporalTarget } from './connection';
@@ -69,6 +70,36 @@ export async function main(argv: string[]): Promise<void> {
         stateDir: isUri(opts.out) ? resolve('.state') : join(resolve(opts.out), '.state'),
       });
       printSummary(summary, opts.out);
+    });
+
+  program
+    .command('features')
+    .description('radiomic features of one image and mask (NRRD or NIfTI), PyRadiomics names and params files')
+    .requiredOption('--image <path-or-uri>', 'the image')
+    .requiredOption('--mask <path-or-uri>', 'the mask (label map on the image grid)')
+    .option('--params <path-or-uri>', 'a PyRadiomics params file (YAML or JSON)')
+    .option('--label <n>', 'the ROI label (overrides the params file)', positiveInt)
+    .option('--convention <name>', 'pyradiomics or ibsi', 'pyradiomics')
+    .option('--out <file>', 'write .json, .csv or .arrow (default: JSON on stdout)')
+    .action(async (opts) => {
+      const uri = (p: string) => (isUri(p) ? p : toFileUri(resolve(p)));
+      const request = {
+        imageUri: uri(opts.image),
+        maskUri: uri(opts.mask),
+        paramsUri: opts.params ? uri(opts.params) : undefined,
+        label: opts.label,
+        convention: opts.convention,
+      };
+      if (!['pyradiomics', 'ibsi'].includes(opts.convention)) {
+        throw new InvalidArgumentError(`--convention must be pyradiomics or ibsi, not "${opts.convention}"`);
+      }
+      const format = opts.out ? formatOf(opts.out) : 'json';
+      const store = createStorage();
+      const bytes = formatFeatures(await extractFromFiles(store, request), request, format);
+      if (opts.out) {
+        await store.put(uri(opts.out), bytes);
+        say(`Wrote ${opts.out}`);
+      } else process.stdout.write(bytes);
     });
 
   program

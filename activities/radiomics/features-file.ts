@@ -1,0 +1,80 @@
+/**
+ * Feature extraction for one image and mask given as files or URIs (`rg features`): reads both
+ * (NRRD or NIfTI), reads an optional PyRadiomics params file, extracts, and formats the result
+ * as JSON (one object: feature name → number), CSV (a header row of names, a row of values) or
+ * Arrow (a one-row feature table with the same provenance columns as a cohort run).
+ */
+import { basename } from 'node:path';
+import { InvalidSettingsError } from '../errors';
+import { canonicalJson, sha256Hex } from '../hash';
+import { decodeVolume } from '../imaging/read-volume';
+import type { BlobStore } from '../storage/blob-store';
+import { csvCell } from '../tables/csv';
+import { featureRowToArrow } from '../tables/feature-table';
+import { EXTRACTOR } from './extract-activity';
+import { defaultParams, extractWithParams, parseParamsFile, type ExtractionParams } from './index';
+
+export interface FeaturesFileRequest {
+  imageUri: string;
+  maskUri: string;
+  paramsUri?: string;
+  /** Overrides the params file's label. */
+  label?: number;
+  convention?: 'pyradiomics' | 'ibsi';
+}
+
+export interface FeaturesFileResult {
+  features: Record<string, number>;
+  imageSha256: string;
+  maskSha256: string;
+  params: ExtractionParams;
+}
+
+export async function extractFromFiles(store: BlobStore, request: FeaturesFileRequest): Promise<FeaturesFileResult> {
+  if (request.convention === 'ibsi') {
+    throw new InvalidSettingsError('the IBSI convention (--convention ibsi) is not implemented yet; use pyradiomics');
+  }
+  const params = request.paramsUri
+    ? parseParamsFile((await store.get(request.paramsUri)).toString('utf8'), request.paramsUri)
+    : defaultParams();
+  if (request.label !== undefined) params.settings = { ...params.settings, label: request.label };
+  const [imageBytes, maskBytes] = [await store.get(request.imageUri), await store.get(request.maskUri)];
+  const image = decodeVolume(imageBytes, request.imageUri);
+  const mask = decodeVolume(maskBytes, request.maskUri);
+  const features = extractWithParams(image, mask, params, { imageUri: request.imageUri, maskUri: request.maskUri });
+  return { features, imageSha256: sha256Hex(imageBytes), maskSha256: sha256Hex(maskBytes), params };
+}
+
+export type FeaturesFormat = 'json' | 'csv' | 'arrow';
+
+/** The output format implied by a file name (.json, .csv, .arrow). */
+export function formatOf(path: string): FeaturesFormat {
+  const ext = path.toLowerCase().split('.').pop();
+  if (ext === 'json' || ext === 'csv' || ext === 'arrow') return ext;
+  throw new InvalidSettingsError(`${path}: unknown output format (use .json, .csv or .arrow)`);
+}
+
+export function formatFeatures(result: FeaturesFileResult, request: FeaturesFileRequest, format: FeaturesFormat): Uint8Array {
+  const names = Object.keys(result.features);
+  if (format === 'json') return Buffer.from(JSON.stringify(result.features, null, 2) + '\n');
+  if (format === 'csv') {
+    const header = names.map(csvCell).join(',');
+    const values = names.map((n) => csvCell(String(result.features[n]))).join(',');
+    return Buffer.from(`${header}\n${values}\n`);
+  }
+  return featureRowToArrow({
+    keys: {
+      patient_id: basename(request.imageUri),
+      center: '',
+      timepoint: '',
+      roi: `label-${result.params.settings.label}`,
+    },
+    provenance: {
+      image_sha256: result.imageSha256,
+      mask_sha256: result.maskSha256,
+      settings_sha256: sha256Hex(canonicalJson(result.params)),
+      extractor: EXTRACTOR,
+    },
+    features: result.features,
+  });
+}

@@ -1,0 +1,27 @@
+"""Time PyRadiomics on one image/mask with the given settings (for test/bench/radiomics.ts).
+
+usage: python3 pyradiomics_time.py IMAGE MASK SETTINGS_JSON IMAGE_TYPES_JSON REPEATS
+prints one JSON line: {"seconds": [...], "features": {name: value}}
+"""
+import json
+import sys
+import time
+
+import SimpleITK as sitk
+from radiomics import featureextractor, setVerbosity
+
+setVerbosity(60)
+image_path, mask_path, settings, image_types, repeats = sys.argv[1:6]
+image = sitk.ReadImage(image_path)
+mask = sitk.ReadImage(mask_path)
+extractor = featureextractor.RadiomicsFeatureExtractor(**json.loads(settings))
+extractor.disableAllImageTypes()
+for name, options in json.loads(image_types).items():
+    extractor.enableImageTypeByName(name, customArgs=options)
+seconds = []
+for _ in range(int(repeats)):
+    start = time.perf_counter()
+    result = extractor.execute(image, mask)
+    seconds.append(time.perf_counter() - start)
+features = {k: float(v) for k, v in result.items() if not k.startswith("diagnostics_")}
+print(json.dumps({"seconds": seconds, "features": features}))

@@ -1,0 +1,57 @@
+/**
+ * `rg features` as a PyRadiomics user runs it: a params YAML, an image and a mask in, every
+ * feature out, equal to the PyRadiomics baseline of the same configuration.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tableFromIPC } from 'apache-arrow';
+import { readBaselineColumn, REFERENCE_DIR } from '../support/pyradiomics-reference';
+import { spawnRg } from '../support/processes';
+import { tempDir } from '../support/temporal';
+
+const IMAGE = join(REFERENCE_DIR, 'data', 'brain1_image.nrrd');
+const MASK = join(REFERENCE_DIR, 'data', 'brain1_label.nrrd');
+const CLASSES = ['firstorder', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'];
+
+test('rg features with the baseline params reproduces every PyRadiomics brain1 feature', async () => {
+  const dir = tempDir('features');
+  const params = join(dir, 'params.yaml');
+  // The settings of the `brain1` baseline column (see its diagnostics_Configuration_Settings row).
+  writeFileSync(params, 'setting:\n  binWidth: 25\n  voxelArrayShift: 2000\n  label: 1\n  interpolator:\n  padDistance: 5\n');
+  const run = spawnRg(['features', '--image', IMAGE, '--mask', MASK, '--params', params]);
+  assert.equal(await run.exited, 0, run.output());
+  const features = JSON.parse(run.output()) as Record<string, number>;
+
+  let compared = 0;
+  for (const featureClass of CLASSES) {
+    for (const [name, text] of readBaselineColumn(featureClass, 'brain1')) {
+      if (!name.startsWith('original_')) continue;
+      const expected = Number(text);
+      const actual = features[name];
+      assert.ok(name in features, `${name} is computed`);
+      const error = Math.abs(expected) < 1e-12 ? Math.abs(actual) : Math.abs(actual / expected - 1);
+      assert.ok(error <= 1e-6, `${name}: ${actual} vs PyRadiomics ${expected}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 18 + 24 + 16 + 16 + 14 + 5);
+
+  const out = join(dir, 'brain1.arrow');
+  const toArrow = spawnRg(['features', '--image', IMAGE, '--mask', MASK, '--params', params, '--out', out]);
+  assert.equal(await toArrow.exited, 0, toArrow.output());
+  const table = tableFromIPC(readFileSync(out));
+  assert.equal(table.numRows, 1);
+  assert.equal(table.getChild('original_glcm_Contrast')!.get(0), features.original_glcm_Contrast);
+  assert.match(table.getChild('mask_sha256')!.get(0), /^[0-9a-f]{64}$/);
+});
+
+test('rg features: bad input exits non-zero with a one-line reason naming the file', async () => {
+  const absent = spawnRg(['features', '--image', IMAGE, '--mask', MASK, '--label', '7']);
+  assert.equal(await absent.exited, 1);
+  assert.match(absent.output(), /brain1_label\.nrrd: label 7 is absent from the mask \(labels present: 0, 1\)/);
+  const notAnImage = spawnRg(['features', '--image', join(REFERENCE_DIR, 'README.md'), '--mask', MASK]);
+  assert.equal(await notAnImage.exited, 1);
+  assert.match(notAnImage.output(), /README\.md: unrecognized image format/);
+});
