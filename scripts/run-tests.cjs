@@ -38,7 +38,8 @@ const tapFile = path.join(require('node:os').tmpdir(), `rg-tests-${process.pid}.
 const result = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=1',
+    // A test that hangs (e.g. a server that never answers) fails after 5 minutes instead of stalling CI.
+    '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,
