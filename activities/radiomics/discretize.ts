@@ -1,15 +1,29 @@
 /**
- * Gray-level discretization with a fixed bin width, as PyRadiomics does it
- * (radiomics.imageoperations.getBinEdges / binImage):
+ * Gray-level discretization as PyRadiomics does it (radiomics.imageoperations.getBinEdges / binImage),
+ * with one of two rules, chosen as PyRadiomics chooses: binCount when it is set (binWidth is then
+ * ignored), binWidth otherwise.
+ *
+ * Fixed bin width w:
  *   edges = low, low + w, low + 2w, ...  for every edge < max + 2w,  where low = min − (min mod w)
  * so edges sit on multiples of the bin width (not on the ROI minimum), and a value belongs to bin i
  * when edges[i] ≤ value < edges[i + 1] (numpy.histogram; its closed last bin lies above the
  * maximum, so every occupied bin is half-open). This is not the IBSI fixed-bin-size formula.
+ *
+ * Fixed bin count N:
+ *   edges = numpy.histogram(roi, N) edges: min + i·(max − min)/N for i < N, and max for i = N,
+ * then the last edge is raised by 1 so that the maximum falls in bin N under numpy.digitize
+ * (gray level = ⌊N (x − min)/(max − min)⌋ + 1, and N for the maximum).
  */
 import { InvalidSettingsError } from '../errors';
 
 /** More gray levels than this means a binWidth far too small for the intensity range. */
 export const MAX_GRAY_LEVELS = 100_000;
+
+/** How intensities are binned: a fixed bin count when binCount is set, a fixed bin width otherwise. */
+export interface Binning {
+  binWidth: number;
+  binCount?: number | null;
+}
 
 /** Python's `a % b`: the result has the sign of b (so min − (min mod w) rounds down, also below 0). */
 function pythonMod(a: number, b: number): number {
@@ -32,6 +46,30 @@ export function binEdges(min: number, max: number, binWidth: number): Float64Arr
   return edges;
 }
 
+/**
+ * numpy.histogram(values, binCount) edges (numpy.linspace(min, max, binCount + 1): i·step + min,
+ * the last one exactly max; min ∓ 0.5 and max + 0.5 for a flat region), with the last edge + 1
+ * as PyRadiomics does, so numpy.digitize puts the maximum in the last bin.
+ */
+export function binCountEdges(min: number, max: number, binCount: number): Float64Array {
+  if (!(Number.isInteger(binCount) && binCount >= 1 && binCount <= MAX_GRAY_LEVELS)) {
+    throw new InvalidSettingsError(`binCount must be an integer from 1 to ${MAX_GRAY_LEVELS}, not ${binCount}`);
+  }
+  const [first, last] = min === max ? [min - 0.5, max + 0.5] : [min, max];
+  const step = (last - first) / binCount;
+  const edges = new Float64Array(binCount + 1);
+  for (let i = 0; i < binCount; i++) edges[i] = i * step + first;
+  edges[binCount] = last + 1;
+  return edges;
+}
+
+/** The PyRadiomics bin edges of these values: binCount when set (binWidth is then ignored), else binWidth. */
+export function roiBinEdges(values: Float64Array, binning: Binning | number): Float64Array {
+  const { binWidth, binCount } = typeof binning === 'number' ? { binWidth: binning, binCount: null } : binning;
+  const { min, max } = extent(values);
+  return binCount === null || binCount === undefined ? binEdges(min, max, binWidth) : binCountEdges(min, max, binCount);
+}
+
 /** Index i of the bin with edges[i] ≤ value < edges[i + 1] (the last bin also takes its right edge). */
 export function binIndex(value: number, edges: Float64Array): number {
   const last = edges.length - 2;
@@ -43,17 +81,15 @@ export function binIndex(value: number, edges: Float64Array): number {
   return i;
 }
 
-/** 1-based gray level of every value (numpy.digitize over the PyRadiomics edges). */
-export function discretize(values: Float64Array, binWidth: number): Int32Array {
-  const { min, max } = extent(values);
-  const edges = binEdges(min, max, binWidth);
+/** 1-based gray level of every value (numpy.digitize over the PyRadiomics edges). A number is a binWidth. */
+export function discretize(values: Float64Array, binning: Binning | number): Int32Array {
+  const edges = roiBinEdges(values, binning);
   return Int32Array.from(values, (v) => binIndex(v, edges) + 1);
 }
 
-/** Voxel counts per bin (numpy.histogram(values, edges)[0]). */
-export function histogram(values: Float64Array, binWidth: number): Float64Array {
-  const { min, max } = extent(values);
-  const edges = binEdges(min, max, binWidth);
+/** Voxel counts per bin (numpy.histogram(values, edges)[0]). A number is a binWidth. */
+export function histogram(values: Float64Array, binning: Binning | number): Float64Array {
+  const edges = roiBinEdges(values, binning);
   const counts = new Float64Array(edges.length - 1);
   for (const v of values) counts[binIndex(v, edges)]++;
   return counts;

@@ -3,17 +3,16 @@
  * https://pyradiomics.readthedocs.io/en/latest/features.html#module-radiomics.firstorder),
  * computed in float64 over X, the Np intensities of the region of interest.
  *   c      = voxelArrayShift (added in Energy, TotalEnergy and RootMeanSquared only)
- *   p(i)   = share of voxels in gray-level bin i (bins of width binWidth, see discretize.ts)
+ *   p(i)   = share of voxels in gray-level bin i (bins of width binWidth, or binCount bins, see discretize.ts)
  *   μk     = 1/Np Σ (X(i) − X̄)^k, the k-th central moment
  *   Pq     = q-th percentile (numpy.percentile, linear interpolation)
  */
-import { histogram } from './discretize';
+import { histogram, type Binning } from './discretize';
 
 /** Machine epsilon (numpy.spacing(1)), keeps log2 finite in Entropy. */
 const EPSILON = 2.220446049250313e-16;
 
-export interface FirstOrderSettings {
-  binWidth: number;
+export interface FirstOrderSettings extends Binning {
   voxelArrayShift: number;
 }
 
@@ -24,7 +23,7 @@ export function firstOrderFeatures(
   voxelVolumeMm3: number,
 ): Record<string, number> {
   const sorted = Float64Array.from(x).sort();
-  const p = binProbabilities(x, settings.binWidth);
+  const p = binProbabilities(x, settings);
   const c = settings.voxelArrayShift;
   return {
     Energy: energy(x, c),
@@ -49,9 +48,9 @@ export function firstOrderFeatures(
   };
 }
 
-/** p(i) = N(i) / Np for the occupied gray-level bins. */
-export function binProbabilities(x: Float64Array, binWidth: number): number[] {
-  const counts = histogram(x, binWidth);
+/** p(i) = N(i) / Np for the occupied gray-level bins (a number is a binWidth). */
+export function binProbabilities(x: Float64Array, binning: Binning | number): number[] {
+  const counts = histogram(x, binning);
   return Array.from(counts.filter((n) => n > 0), (n) => n / x.length);
 }
 

@@ -12,9 +12,11 @@ import { glrlmFeatures } from './glrlm';
 import { glszmFeatures, glszmMatrix } from './glszm';
 import { ngtdmFeatures, ngtdmMatrix } from './ngtdm';
 import { defaultParams, type ExtractionParams, type FeatureClass } from './params-file';
+import { preprocess } from './preprocess';
 import { roiIntensities, type RoiSources } from './roi';
 import type { RadiomicsSettings, RadiomicsSettingsInput } from './settings';
 import { DEPRECATED_SHAPE_FEATURES, shapeFeatures } from './shape';
+import { DEPRECATED_SHAPE2D_FEATURES, shape2DFeatures } from './shape2d';
 import { voxelVolumeMm3 } from './shape-basic';
 import { textureInput, type TextureInput } from './texture-input';
 
@@ -25,10 +27,15 @@ export { defaultParams, parseParams, parseParamsFile, type ExtractionParams } fr
 /** PyRadiomics' name for the unfiltered image type. */
 const IMAGE_TYPE = 'original';
 
-/** What a feature family may need; the texture input is built once, on first use. */
+/**
+ * What a feature family may need, after preprocessing (preprocess.ts): `image` and `mask` are what
+ * first-order and texture features see (normalized image, resegmented mask), `shapeMask` is what
+ * shape features see. The texture input is built once, on first use.
+ */
 interface FamilyContext {
   image: Volume;
   mask: Volume;
+  shapeMask: Volume;
   sources: RoiSources;
   roi: Float64Array;
   settings: RadiomicsSettings;
@@ -38,7 +45,15 @@ interface FamilyContext {
 /** Every feature class computed today, by PyRadiomics class name. */
 const FEATURE_FAMILIES: Partial<Record<FeatureClass, (c: FamilyContext) => Record<string, number>>> = {
   firstorder: (c) => firstOrderFeatures(c.roi, c.settings, voxelVolumeMm3(c.image.spacing)),
-  shape: (c) => shapeFeatures(c.mask, c.settings.label, { maskUri: c.sources.maskUri, includeDeprecated: true }),
+  shape: (c) => shapeFeatures(c.shapeMask, c.settings.label, { maskUri: c.sources.maskUri, includeDeprecated: true }),
+  shape2D: (c) => {
+    if (!c.settings.force2D) throw new InvalidSettingsError('feature class shape2D needs setting force2D: true (as in PyRadiomics)');
+    return shape2DFeatures(c.shapeMask, c.settings.label, {
+      force2Ddimension: c.settings.force2Ddimension,
+      maskUri: c.sources.maskUri,
+      includeDeprecated: true,
+    });
+  },
   glcm: (c) => glcmFeatures(c.texture(), c.settings),
   glrlm: (c) => glrlmFeatures(c.texture(), c.settings),
   glszm: (c) => glszmFeatures(glszmMatrix(c.texture(), c.settings)),
@@ -50,13 +65,15 @@ const FEATURE_FAMILIES: Partial<Record<FeatureClass, (c: FamilyContext) => Recor
 const DEPRECATED: Partial<Record<FeatureClass, string[]>> = {
   firstorder: ['StandardDeviation'],
   shape: [...DEPRECATED_SHAPE_FEATURES],
+  shape2D: [...DEPRECATED_SHAPE2D_FEATURES],
   gldm: ['GrayLevelNonUniformityNormalized', 'DependencePercentage'],
 };
 
 /**
  * The default PyRadiomics extraction (every class, Original image) with these settings.
  * Throws InvalidSettingsError (bad settings), GeometryMismatchError (mask on another grid),
- * InvalidMaskError (label absent) or CorruptImageError (NaN inside the ROI), naming the files.
+ * InvalidMaskError (label absent, ROI too small before or after resegmentation) or
+ * CorruptImageError (NaN inside the ROI), naming the files.
  */
 export function extractFeatures(
   image: Volume,
@@ -76,15 +93,15 @@ export function extractWithParams(
   sources: RoiSources = {},
 ): Record<string, number> {
   const { settings } = params;
-  const roi = roiIntensities(image, mask, settings.label, sources);
+  const prepared = preprocess(image, mask, settings, sources);
+  const roi = roiIntensities(prepared.image, prepared.mask, settings.label, sources);
   let texture: TextureInput | undefined;
   const context: FamilyContext = {
-    image,
-    mask,
+    ...prepared,
     sources,
     roi,
     settings,
-    texture: () => (texture ??= textureInput(image, mask, settings.label, settings.binWidth)),
+    texture: () => (texture ??= textureInput(prepared.image, prepared.mask, settings.label, settings)),
   };
   const out: Record<string, number> = {};
   for (const [className, wanted] of Object.entries(params.featureClasses) as [FeatureClass, string[]][]) {

@@ -1,6 +1,6 @@
 /**
  * PyRadiomics parameter files, read as they are: a YAML (or JSON) map with
- *   setting:      extraction settings (binWidth, label, distances, force2D, ...)
+ *   setting:      extraction settings (binWidth, binCount, label, normalize, resegmentRange, ...)
  *   imageType:    image types and their options (Original: {}, LoG: {sigma: [...]}, ...)
  *   featureClass: feature classes, each with null / [] (all features) or a list of feature names
  * Every key is checked: an unknown key, a bad value, or a PyRadiomics option this engine does
@@ -31,16 +31,7 @@ const NEUTRAL_SETTINGS: Record<string, (value: unknown) => boolean> = {
   preCrop: () => true,
   padDistance: () => true,
   interpolator: () => true, // only used when resampling, which is refused below
-  minimumROIDimensions: (v) => v === 1,
-  minimumROISize: (v) => v === null || v === undefined,
-  normalize: (v) => v === false,
-  normalizeScale: () => true, // only used with normalize
-  removeOutliers: (v) => v === null,
   resampledPixelSpacing: (v) => v === null,
-  resegmentRange: (v) => v === null,
-  resegmentMode: () => true, // only used with resegmentRange
-  resegmentShape: (v) => v === false,
-  binCount: (v) => v === null,
   label_channel: (v) => v === 0 || v === null,
 };
 

@@ -1,9 +1,9 @@
 /**
  * The region of interest: the image intensities under one label of the mask, after checking that
- * the mask is usable (same grid, label present) and the intensities are numbers.
+ * the mask is usable (same grid, label present) and the intensities are numbers; and its bounding box.
  */
 import { CorruptImageError, GeometryMismatchError, InvalidMaskError } from '../errors';
-import { sameGrid, type Volume } from '../imaging/volume';
+import { sameGrid, type Vec3, type Volume } from '../imaging/volume';
 
 export interface RoiSources {
   /** URI of the image file, named in error messages. */
@@ -12,8 +12,12 @@ export interface RoiSources {
   maskUri?: string;
 }
 
-/** Intensities (float64) of the voxels whose mask value equals `label`, in voxel order. */
-export function roiIntensities(image: Volume, mask: Volume, label: number, sources: RoiSources = {}): Float64Array {
+/**
+ * Throws unless the mask is usable for this image: GeometryMismatchError when it is on another grid,
+ * InvalidMaskError when `label` is absent, CorruptImageError when a voxel under the label is NaN or
+ * infinite (each naming the file). Returns the number of ROI voxels.
+ */
+export function checkRoi(image: Volume, mask: Volume, label: number, sources: RoiSources = {}): number {
   const imageName = sources.imageUri ?? 'image';
   const maskName = sources.maskUri ?? 'mask';
   if (!sameGrid(image, mask)) {
@@ -26,15 +30,9 @@ export function roiIntensities(image: Volume, mask: Volume, label: number, sourc
     const message = `${maskName}: label ${label} is absent from the mask (labels present: ${present})`;
     throw new InvalidMaskError(message, sources.maskUri);
   }
-
-  const values = new Float64Array(count);
-  let next = 0;
   let notFinite = 0;
   for (let i = 0; i < mask.data.length; i++) {
-    if (mask.data[i] !== label) continue;
-    const v = image.data[i];
-    if (!Number.isFinite(v)) notFinite++;
-    values[next++] = v;
+    if (mask.data[i] === label && !Number.isFinite(image.data[i])) notFinite++;
   }
   if (notFinite > 0) {
     throw new CorruptImageError(
@@ -42,7 +40,42 @@ export function roiIntensities(image: Volume, mask: Volume, label: number, sourc
       sources.imageUri,
     );
   }
+  return count;
+}
+
+/** Intensities (float64) of the voxels whose mask value equals `label`, in voxel order (checked as checkRoi does). */
+export function roiIntensities(image: Volume, mask: Volume, label: number, sources: RoiSources = {}): Float64Array {
+  const values = new Float64Array(checkRoi(image, mask, label, sources));
+  let next = 0;
+  for (let i = 0; i < mask.data.length; i++) {
+    if (mask.data[i] === label) values[next++] = image.data[i];
+  }
   return values;
+}
+
+/** Lower and upper voxel index (inclusive) of the ROI along x, y, z, and its voxel count. */
+export interface BoundingBox {
+  lower: Vec3;
+  upper: Vec3;
+  count: number;
+}
+
+/** The bounding box of `mask == label` (count 0 and an empty box when the label is absent). */
+export function roiBoundingBox(mask: Volume, label: number): BoundingBox {
+  const [nx, ny] = mask.size;
+  const lower: Vec3 = [Infinity, Infinity, Infinity];
+  const upper: Vec3 = [-Infinity, -Infinity, -Infinity];
+  let count = 0;
+  for (let index = 0; index < mask.data.length; index++) {
+    if (mask.data[index] !== label) continue;
+    const ijk: Vec3 = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
+    for (let a = 0; a < 3; a++) {
+      if (ijk[a] < lower[a]) lower[a] = ijk[a];
+      if (ijk[a] > upper[a]) upper[a] = ijk[a];
+    }
+    count++;
+  }
+  return { lower, upper, count };
 }
 
 function countLabel(mask: Volume, label: number): number {

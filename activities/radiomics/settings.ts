@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseSettings } from '../settings-validation';
+import { MAX_GRAY_LEVELS } from './discretize';
 
 export const RadiomicsSettings = z
   .object({
@@ -12,6 +13,31 @@ export const RadiomicsSettings = z
     label: z.number().int().min(1).default(1),
     /** Width of the gray-level bins used to discretize intensities (Entropy, Uniformity, texture). */
     binWidth: z.number().positive().finite().default(25),
+    /**
+     * A fixed number of gray-level bins instead: when set, binWidth is ignored (as in PyRadiomics).
+     * The bins split the ROI's min..max range evenly; the maximum falls in the last bin.
+     */
+    binCount: z.number().int().positive().max(MAX_GRAY_LEVELS).nullable().default(null),
+    /** Z-score the whole image (mean and SD of every voxel, not just the ROI) before extraction. */
+    normalize: z.boolean().default(false),
+    /** Factor applied to the z-scores when normalize is set (e.g. 100 puts them on a ±300 scale). */
+    normalizeScale: z.number().positive().finite().default(1),
+    /** With normalize: clamp z-scores to ±removeOutliers (before normalizeScale); null keeps them all. */
+    removeOutliers: z.number().positive().finite().nullable().default(null),
+    /**
+     * Resegmentation: keep only ROI voxels with lower ≤ value (one threshold) or lower ≤ value ≤ upper
+     * (two, in either order), thresholds read as resegmentMode says. Applies to first-order and texture
+     * features; shape keeps the original mask unless resegmentShape is set. null = no resegmentation.
+     */
+    resegmentRange: z.array(z.number().finite()).min(1).max(2).nullable().default(null),
+    /** 'absolute' gray values; 'relative' fractions of the ROI maximum; 'sigma' ROI SDs from the ROI mean. */
+    resegmentMode: z.enum(['absolute', 'relative', 'sigma']).default('absolute'),
+    /** Shape features use the resegmented mask too. */
+    resegmentShape: z.boolean().default(false),
+    /** The ROI's bounding box must be more than one voxel wide along at least this many axes (1..3). */
+    minimumROIDimensions: z.number().int().min(1).max(3).default(2),
+    /** The ROI must hold more than this many voxels (PyRadiomics refuses an ROI of exactly this size); null = no check. */
+    minimumROISize: z.number().int().positive().nullable().default(null),
     /** Added to intensities in Energy, TotalEnergy and RootMeanSquared to avoid negative values. */
     voxelArrayShift: z.number().finite().default(0),
     /** Neighbour distances (infinity norm, voxels) of the texture matrices. */

@@ -1,12 +1,13 @@
 /**
  * The input every texture family (GLCM, GLRLM, GLSZM, GLDM, NGTDM) works on: the ROI's bounding
  * box, cut out of the image, with each ROI voxel replaced by its 1-based gray level (PyRadiomics'
- * fixed-bin-width discretization, see discretize.ts) and every voxel outside the ROI set to 0.
+ * fixed-bin-width or fixed-bin-count discretization, see discretize.ts) and every voxel outside the
+ * ROI set to 0.
  *
  *   levels[i + nx * (j + ny * k)]  gray level of voxel (i, j, k) of the box, 0 = outside the ROI
  */
 import type { Vec3, Volume } from '../imaging/volume';
-import { discretize } from './discretize';
+import { discretize, type Binning } from './discretize';
 
 export interface TextureInput {
   /** Size of the ROI's bounding box in voxels (x, y, z). */
@@ -21,8 +22,11 @@ export interface TextureInput {
   voxelCount: number;
 }
 
-/** Crop `image` to the bounding box of `mask == label` and discretize the ROI with `binWidth`. */
-export function textureInput(image: Volume, mask: Volume, label: number, binWidth: number): TextureInput {
+/**
+ * Crop `image` to the bounding box of `mask == label` and discretize the ROI with `binning`
+ * (binCount when set, else binWidth; a number is a binWidth).
+ */
+export function textureInput(image: Volume, mask: Volume, label: number, binning: Binning | number): TextureInput {
   const [nx, ny] = image.size;
   const lo: Vec3 = [Infinity, Infinity, Infinity];
   const hi: Vec3 = [-Infinity, -Infinity, -Infinity];
@@ -50,7 +54,7 @@ export function textureInput(image: Volume, mask: Volume, label: number, binWidt
       }
     }
   }
-  const grayLevels = discretize(values, binWidth);
+  const grayLevels = discretize(values, binning);
   const levels = new Int32Array(inBox.length);
   let maxLevel = 0;
   for (let b = 0; b < inBox.length; b++) {

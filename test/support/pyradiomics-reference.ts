@@ -29,6 +29,12 @@ export function readBaselineColumn(featureClass: string, column: string): Map<st
   return new Map(rows.slice(1).map((row) => [row[0], row[index] ?? '']));
 }
 
+/** The column names of baseline/baseline_<featureClass>.csv (featureName excluded). */
+export function baselineColumns(featureClass: string): string[] {
+  const header = readFileSync(path.join(REFERENCE_DIR, 'baseline', `baseline_${featureClass}.csv`), 'utf8').split(/\r?\n/, 1)[0];
+  return parseDelimited(header)[0].slice(1);
+}
+
 /** A numeric setting from the column's diagnostics_Configuration_Settings Python dict, if present. */
 export function baselineSetting(column: Map<string, string>, key: string): number | undefined {
   const settings = column.get('diagnostics_Configuration_Settings') ?? '';

@@ -1,14 +1,16 @@
 /**
- * Test support for the texture families (GLSZM, GLDM, NGTDM) against the PyRadiomics baselines:
+ * Test support for the first-order and texture families against the PyRadiomics baselines:
  * the settings and TextureInput of a baseline column, and the comparisons of features and matrices.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Volume } from '../../activities/imaging/volume';
-import { parseRadiomicsSettings, type RadiomicsSettings } from '../../activities/radiomics/settings';
+import { parseParams } from '../../activities/radiomics/params-file';
+import { preprocess } from '../../activities/radiomics/preprocess';
+import type { RadiomicsSettings } from '../../activities/radiomics/settings';
 import { textureInput, type TextureInput } from '../../activities/radiomics/texture-input';
 import { readNpy, type NpyArray } from './npy';
-import { baselineSetting, readBaselineColumn, readReferenceVolume, REFERENCE_DIR } from './pyradiomics-reference';
+import { readBaselineColumn, readReferenceVolume, REFERENCE_DIR } from './pyradiomics-reference';
 
 export const RELATIVE_TOLERANCE = 1e-6;
 /** Used instead of the relative error when the baseline is (practically) 0. */
@@ -16,9 +18,10 @@ export const ABSOLUTE_TOLERANCE_NEAR_ZERO = 1e-9;
 export const MATRIX_TOLERANCE = 1e-9;
 
 /**
- * The columns checked: default configuration, force2D, and the flat region (binWidth 5000 after
- * resegmentation to voxels ≥ 0, which leaves one gray level). _FBN, _normalization, _resampling
- * and _resegmentation need preprocessing the engine does not have yet.
+ * The columns each texture family's own tests check: default configuration, force2D, and the flat
+ * region (binWidth 5000 after resegmentation to voxels ≥ 0, which leaves one gray level).
+ * PREPROCESSING_COLUMNS are checked through extractWithParams (radiomics-pyradiomics-baseline.test.ts);
+ * _resampling needs resampling, which the engine does not have yet.
  */
 export const TEXTURE_COLUMNS = [
   'brain1',
@@ -29,61 +32,65 @@ export const TEXTURE_COLUMNS = [
   'breast1_flatRegion',
 ] as const;
 
+/**
+ * Columns whose configuration needs preprocessing: binCount 64 (_FBN, texture classes only),
+ * normalize with normalizeScale 100 and binWidth 5 (_normalization), sigma resegmentation to
+ * mean ± 3 SD (_resegmentation); the last two for first-order and texture classes.
+ */
+export const PREPROCESSING_COLUMNS = [
+  'brain1_FBN',
+  'brain1_normalization',
+  'brain1_resegmentation',
+  'breast1_FBN',
+  'breast1_normalization',
+  'breast1_resegmentation',
+] as const;
+
 export interface TextureCase {
   column: string;
   /** brain1 or breast1. */
   testCase: string;
   settings: RadiomicsSettings;
-  /** Absolute resegmentation range of the column, if any: keep ROI voxels with lo ≤ value (≤ hi). */
-  resegmentRange?: number[];
   baseline: Map<string, string>;
 }
 
-/** Settings of a column, from its diagnostics_Configuration_Settings Python dict. */
+/**
+ * A column's diagnostics_Configuration_Settings (a Python dict literal) as the `setting` section of a
+ * params file: True/False/None become true/false/null.
+ */
+export function columnSettingSection(baseline: Map<string, string>): Record<string, unknown> {
+  const text = baseline.get('diagnostics_Configuration_Settings');
+  if (!text) throw new Error('the column has no diagnostics_Configuration_Settings');
+  const json = text
+    .replace(/'/g, '"')
+    .replace(/\bTrue\b/g, 'true')
+    .replace(/\bFalse\b/g, 'false')
+    .replace(/\bNone\b/g, 'null');
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
+/**
+ * Settings of a column: its whole settings dict, read through the params-file parser as a
+ * PyRadiomics params file would be (so a setting the engine lacks fails loudly here).
+ */
 export function textureCase(featureClass: string, column: string): TextureCase {
   const baseline = readBaselineColumn(featureClass, column);
-  const text = baseline.get('diagnostics_Configuration_Settings') ?? '';
-  const list = (key: string) => {
-    const match = new RegExp(`'${key}': \\[([^\\]]*)\\]`).exec(text);
-    return match ? match[1].split(',').map((v) => Number(v.trim())) : undefined;
-  };
-  const resegmentMode = /'resegmentMode': '(\w+)'/.exec(text)?.[1] ?? 'absolute';
-  const resegmentRange = list('resegmentRange');
-  if (resegmentRange && resegmentMode !== 'absolute') throw new Error(`${column}: resegmentMode ${resegmentMode} not supported here`);
-  for (const unsupported of ['binCount', 'resampledPixelSpacing']) {
-    if (new RegExp(`'${unsupported}': [^N]`).test(text)) throw new Error(`${column}: ${unsupported} is not supported here`);
-  }
-  if (/'normalize': True/.test(text)) throw new Error(`${column}: normalize is not supported here`);
-  const settings = parseRadiomicsSettings({
-    label: baselineSetting(baseline, 'label'),
-    binWidth: baselineSetting(baseline, 'binWidth'),
-    distances: list('distances'),
-    force2D: /'force2D': True/.test(text),
-    force2Ddimension: baselineSetting(baseline, 'force2Ddimension'),
-    gldm_a: baselineSetting(baseline, 'gldm_a'),
-  });
-  return { column, testCase: /^[a-z]+\d+/.exec(column)![0], settings, resegmentRange, baseline };
+  const { settings } = parseParams({ setting: columnSettingSection(baseline) }, `${featureClass}:${column}`);
+  return { column, testCase: /^[a-z]+\d+/.exec(column)![0], settings, baseline };
 }
 
 const volumes = new Map<string, Volume>();
-function volume(name: string): Volume {
+/** data/<name>.nrrd, read once per test file. */
+export function referenceVolume(name: string): Volume {
   let v = volumes.get(name);
   if (!v) volumes.set(name, (v = readReferenceVolume(name).volume));
   return v;
 }
 
-/** The TextureInput of a column: the case's image and mask, resegmented, then discretized. */
+/** The TextureInput of a column: the case's image and mask, preprocessed (preprocess.ts), then discretized. */
 export function caseInput(c: TextureCase): TextureInput {
-  const image = volume(`${c.testCase}_image`);
-  let mask = volume(`${c.testCase}_label`);
-  if (c.resegmentRange) {
-    const [lo, hi = Infinity] = [...c.resegmentRange].sort((a, b) => a - b);
-    const data = Int32Array.from(mask.data, (label, i) =>
-      label === c.settings.label && image.data[i] >= lo && image.data[i] <= hi ? label : 0,
-    );
-    mask = { ...mask, data };
-  }
-  return textureInput(image, mask, c.settings.label, c.settings.binWidth);
+  const prepared = preprocess(referenceVolume(`${c.testCase}_image`), referenceVolume(`${c.testCase}_label`), c.settings);
+  return textureInput(prepared.image, prepared.mask, c.settings.label, c.settings);
 }
 
 /**

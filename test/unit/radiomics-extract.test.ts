@@ -36,6 +36,15 @@ const PYRADIOMICS_DEFAULTS = {
   symmetricalGLCM: true,
   weightingNorm: null,
   gldm_a: 0,
+  binCount: null,
+  normalize: false,
+  normalizeScale: 1,
+  removeOutliers: null,
+  resegmentRange: null,
+  resegmentMode: 'absolute',
+  resegmentShape: false,
+  minimumROIDimensions: 2,
+  minimumROISize: null,
 };
 
 describe('parseRadiomicsSettings', () => {
@@ -85,7 +94,9 @@ describe('extractFeatures', () => {
     );
     assert.ok(Object.keys(features).every((name) => /^original_(firstorder|shape|glcm|glrlm|glszm|gldm|ngtdm)_\w+$/.test(name)));
 
-    const label2 = extractFeatures(image(), mask(), { label: 2, voxelArrayShift: 10 }, MASK_URI);
+    // Label 2 is a line of two voxels: PyRadiomics' default minimumROIDimensions (2) refuses it.
+    throwsTyped(() => extractFeatures(image(), mask(), { label: 2 }, MASK_URI), InvalidMaskError, /C01-P0001_mask\.nrrd/, /minimumROIDimensions is 2/);
+    const label2 = extractFeatures(image(), mask(), { label: 2, voxelArrayShift: 10, minimumROIDimensions: 1 }, MASK_URI);
     assert.equal(label2.original_firstorder_Mean, 75);
     assert.equal(label2.original_firstorder_Energy, 80 ** 2 + 90 ** 2);
     assert.equal(label2.original_firstorder_TotalEnergy, (80 ** 2 + 90 ** 2) * 0.5);
@@ -100,6 +111,19 @@ describe('extractFeatures', () => {
     assert.throws(
       () => extractWithParams(image(), mask(), parseParams({ featureClass: { glcm: ['Contrst'] } })),
       (e: Error) => e instanceof InvalidSettingsError && /featureClass\.glcm: no feature named "Contrst"/.test(e.message),
+    );
+  });
+
+  test('shape2D through the engine: needs force2D, deprecated SphericalDisproportion left out', () => {
+    // Label 1 lies in slice z = 0 only: (1,0), (2,0), (0,1).
+    const params = parseParams({ setting: { force2D: true }, featureClass: { shape2D: [] } });
+    const features = extractWithParams(image(), mask(), params);
+    assert.equal(features.original_shape2D_PixelSurface, 3 * 0.25);
+    assert.equal(Object.keys(features).length, 9);
+    throwsTyped(
+      () => extractWithParams(image(), mask(), parseParams({ featureClass: { shape2D: [] } })),
+      InvalidSettingsError,
+      /shape2D needs setting force2D: true/,
     );
   });
 

@@ -1,15 +1,18 @@
 /**
- * The radiomics engine against PyRadiomics' own regression baselines (default configuration:
- * binWidth 25, label 1, no resampling; the settings are read from each column's settings row).
+ * The radiomics engine against PyRadiomics' own regression baselines: the default configuration
+ * (binWidth 25, label 1, no resampling; the settings are read from each column's settings row), and
+ * the columns that need preprocessing (_FBN, _normalization, _resegmentation).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { extractFeatures } from '../../activities/radiomics';
+import { extractFeatures, extractWithParams, parseParams, type RadiomicsSettings } from '../../activities/radiomics';
 import {
+  baselineColumns,
   baselineSetting,
   readBaselineColumn,
   readReferenceVolume,
 } from '../support/pyradiomics-reference';
+import { assertFeaturesMatch, columnSettingSection, PREPROCESSING_COLUMNS, textureCase } from '../support/texture-baseline';
 
 const RELATIVE_TOLERANCE = 1e-6;
 const ABSOLUTE_TOLERANCE_NEAR_ZERO = 1e-9;
@@ -67,3 +70,52 @@ for (const testCase of ['brain1', 'breast1']) {
     });
   });
 }
+
+/**
+ * The preprocessing columns (binCount, normalization, sigma resegmentation), each extracted once
+ * through extractWithParams with the column's whole settings dict read as a params file, so the
+ * settings, the preprocessing and its wiring into every family are all checked. firstorder has no
+ * _FBN column; shape has none of these columns.
+ */
+describe('PyRadiomics baseline preprocessing columns, through extractWithParams', () => {
+  const CLASSES = ['firstorder', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'] as const;
+  const EXPECTED_SETTINGS: Record<string, Partial<RadiomicsSettings>> = {
+    FBN: { binCount: 64, normalize: false, resegmentRange: null },
+    normalization: { binCount: null, binWidth: 5, normalize: true, normalizeScale: 100, removeOutliers: null, resegmentRange: null },
+    resegmentation: { binCount: null, binWidth: 25, normalize: false, resegmentRange: [-3, 3], resegmentMode: 'sigma' },
+  };
+
+  for (const column of PREPROCESSING_COLUMNS) {
+    const testCase = /^[a-z]+\d+/.exec(column)![0];
+    const classes = CLASSES.filter((featureClass) => baselineColumns(featureClass).includes(column));
+    let computed: Record<string, number> | undefined;
+    const features = () => {
+      const setting = columnSettingSection(readBaselineColumn(classes[0], column));
+      const params = parseParams({ setting, featureClass: Object.fromEntries(classes.map((c) => [c, []])) }, column);
+      const image = readReferenceVolume(`${testCase}_image`);
+      const mask = readReferenceVolume(`${testCase}_label`);
+      return (computed ??= extractWithParams(image.volume, mask.volume, params, { imageUri: image.uri, maskUri: mask.uri }));
+    };
+
+    test(`${column}: the column's settings are read as PyRadiomics ran them`, () => {
+      assert.deepEqual(classes, column.endsWith('_FBN') ? CLASSES.slice(1) : CLASSES);
+      const { settings } = textureCase(classes[0], column);
+      const expected = EXPECTED_SETTINGS[column.slice(testCase.length + 1)];
+      for (const [key, value] of Object.entries(expected)) assert.deepEqual(settings[key as keyof RadiomicsSettings], value, key);
+      assert.equal(settings.minimumROIDimensions, 2);
+    });
+
+    for (const featureClass of classes) {
+      test(`${column}: every ${featureClass} feature matches`, (t) => {
+        const prefix = `original_${featureClass}_`;
+        const values = Object.fromEntries(
+          Object.entries(features())
+            .filter(([name]) => name.startsWith(prefix))
+            .map(([name, value]) => [name.slice(prefix.length), value]),
+        );
+        const result = assertFeaturesMatch(featureClass, textureCase(featureClass, column), values);
+        t.diagnostic(`${result.matched} features, worst relative error ${result.worstRelative.toExponential(2)}`);
+      });
+    }
+  }
+});
