@@ -5,6 +5,30 @@
 import { CorruptImageError, GeometryMismatchError, InvalidMaskError } from '../errors';
 import { sameGrid, type Vec3, type Volume } from '../imaging/volume';
 
+/**
+ * Linear indices (ascending) of the voxels whose mask value is `label`. This is the one full pass
+ * over the mask; the result is remembered per mask object and label, so the checks, the intensities,
+ * the bounding box, the texture input and the shape features share it. (Masks are never modified
+ * in place in this engine: preprocessing makes new volumes.)
+ */
+export function roiVoxelIndices(mask: Volume, label: number): Int32Array {
+  let byLabel = roiIndexCache.get(mask);
+  if (!byLabel) roiIndexCache.set(mask, (byLabel = new Map()));
+  let indices = byLabel.get(label);
+  if (!indices) byLabel.set(label, (indices = scanLabel(mask.data, label)));
+  return indices;
+}
+
+const roiIndexCache = new WeakMap<Volume, Map<number, Int32Array>>();
+
+function scanLabel(data: Volume['data'], label: number): Int32Array {
+  let count = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] === label) count++;
+  const indices = new Int32Array(count);
+  for (let i = 0, next = 0; next < count; i++) if (data[i] === label) indices[next++] = i;
+  return indices;
+}
+
 export interface RoiSources {
   /** URI of the image file, named in error messages. */
   imageUri?: string;
@@ -24,16 +48,15 @@ export function checkRoi(image: Volume, mask: Volume, label: number, sources: Ro
     const differences = gridDifferences(image, mask).join('; ');
     throw new GeometryMismatchError(`${maskName}: mask is not on the image grid: ${differences}`, sources.maskUri);
   }
-  const count = countLabel(mask, label);
+  const indices = roiVoxelIndices(mask, label);
+  const count = indices.length;
   if (count === 0) {
     const present = labelsPresent(mask).join(', ') || 'none';
     const message = `${maskName}: label ${label} is absent from the mask (labels present: ${present})`;
     throw new InvalidMaskError(message, sources.maskUri);
   }
   let notFinite = 0;
-  for (let i = 0; i < mask.data.length; i++) {
-    if (mask.data[i] === label && !Number.isFinite(image.data[i])) notFinite++;
-  }
+  for (const i of indices) if (!Number.isFinite(image.data[i])) notFinite++;
   if (notFinite > 0) {
     throw new CorruptImageError(
       `${imageName}: ${notFinite} of the ${count} voxels inside label ${label} of ${maskName} are NaN or infinite`,
@@ -45,11 +68,10 @@ export function checkRoi(image: Volume, mask: Volume, label: number, sources: Ro
 
 /** Intensities (float64) of the voxels whose mask value equals `label`, in voxel order (checked as checkRoi does). */
 export function roiIntensities(image: Volume, mask: Volume, label: number, sources: RoiSources = {}): Float64Array {
-  const values = new Float64Array(checkRoi(image, mask, label, sources));
-  let next = 0;
-  for (let i = 0; i < mask.data.length; i++) {
-    if (mask.data[i] === label) values[next++] = image.data[i];
-  }
+  checkRoi(image, mask, label, sources);
+  const indices = roiVoxelIndices(mask, label);
+  const values = new Float64Array(indices.length);
+  for (let n = 0; n < indices.length; n++) values[n] = image.data[indices[n]];
   return values;
 }
 
@@ -65,23 +87,15 @@ export function roiBoundingBox(mask: Volume, label: number): BoundingBox {
   const [nx, ny] = mask.size;
   const lower: Vec3 = [Infinity, Infinity, Infinity];
   const upper: Vec3 = [-Infinity, -Infinity, -Infinity];
-  let count = 0;
-  for (let index = 0; index < mask.data.length; index++) {
-    if (mask.data[index] !== label) continue;
-    const ijk: Vec3 = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
+  const indices = roiVoxelIndices(mask, label);
+  for (const index of indices) {
+    const ijk = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
     for (let a = 0; a < 3; a++) {
       if (ijk[a] < lower[a]) lower[a] = ijk[a];
       if (ijk[a] > upper[a]) upper[a] = ijk[a];
     }
-    count++;
   }
-  return { lower, upper, count };
-}
-
-function countLabel(mask: Volume, label: number): number {
-  let count = 0;
-  for (const v of mask.data) if (v === label) count++;
-  return count;
+  return { lower, upper, count: indices.length };
 }
 
 /** The distinct mask values, ascending (at most 20 are listed). */

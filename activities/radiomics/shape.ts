@@ -21,6 +21,7 @@
 import { InvalidMaskError } from '../errors';
 import type { Vec3, Volume } from '../imaging/volume';
 import { CUBE_CORNERS, EDGE_MIDPOINTS_X2, TRIANGLES, TRIANGLE_ROW } from './marching-cubes-tables';
+import { roiBoundingBox } from './roi';
 import { voxelVolume } from './shape-basic';
 
 /** PyRadiomics' deprecated shape features: computed only on request, never in the default set. */
@@ -134,24 +135,8 @@ export interface PaddedRoi {
 
 /** The PaddedRoi of `mask == label`; InvalidMaskError when the label is absent or covers one voxel. */
 export function paddedRoi(mask: Volume, label: number, maskUri?: string): PaddedRoi {
-  const [nx, ny, nz] = mask.size;
-  const lower: Vec3 = [nx, ny, nz];
-  const upper: Vec3 = [-1, -1, -1];
-  let count = 0;
-  for (let k = 0, n = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, n++) {
-        if (mask.data[n] !== label) continue;
-        count++;
-        if (i < lower[0]) lower[0] = i;
-        if (i > upper[0]) upper[0] = i;
-        if (j < lower[1]) lower[1] = j;
-        if (j > upper[1]) upper[1] = j;
-        if (k < lower[2]) lower[2] = k;
-        if (k > upper[2]) upper[2] = k;
-      }
-    }
-  }
+  const [nx, ny] = mask.size;
+  const { lower, upper, count } = roiBoundingBox(mask, label);
   const name = maskUri ?? 'mask';
   if (count === 0) throw new InvalidMaskError(`${name}: label ${label} is absent from the mask`, maskUri);
   if (count === 1) {

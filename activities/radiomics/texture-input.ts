@@ -7,6 +7,7 @@
  *   levels[i + nx * (j + ny * k)]  gray level of voxel (i, j, k) of the box, 0 = outside the ROI
  */
 import type { Vec3, Volume } from '../imaging/volume';
+import { roiBoundingBox, roiVoxelIndices } from './roi';
 import { discretize, type Binning } from './discretize';
 
 export interface TextureInput {
@@ -28,31 +29,17 @@ export interface TextureInput {
  */
 export function textureInput(image: Volume, mask: Volume, label: number, binning: Binning | number): TextureInput {
   const [nx, ny] = image.size;
-  const lo: Vec3 = [Infinity, Infinity, Infinity];
-  const hi: Vec3 = [-Infinity, -Infinity, -Infinity];
-  let voxelCount = 0;
-  for (let index = 0; index < mask.data.length; index++) {
-    if (mask.data[index] !== label) continue;
-    const ijk: Vec3 = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
-    for (let a = 0; a < 3; a++) {
-      lo[a] = Math.min(lo[a], ijk[a]);
-      hi[a] = Math.max(hi[a], ijk[a]);
-    }
-    voxelCount++;
-  }
+  const { lower: lo, upper: hi, count: voxelCount } = roiBoundingBox(mask, label);
   const size: Vec3 = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
   const inBox = new Int32Array(size[0] * size[1] * size[2]).fill(-1);
   const values = new Float64Array(voxelCount);
-  let next = 0;
-  for (let k = 0; k < size[2]; k++) {
-    for (let j = 0; j < size[1]; j++) {
-      for (let i = 0; i < size[0]; i++) {
-        const index = lo[0] + i + nx * (lo[1] + j + ny * (lo[2] + k));
-        if (mask.data[index] !== label) continue;
-        inBox[i + size[0] * (j + size[1] * k)] = next;
-        values[next++] = image.data[index];
-      }
-    }
+  // ROI voxels in ascending index order, i.e. the order of a scan of the box.
+  const indices = roiVoxelIndices(mask, label);
+  for (let next = 0; next < indices.length; next++) {
+    const index = indices[next];
+    const [i, j, k] = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
+    inBox[i - lo[0] + size[0] * (j - lo[1] + size[1] * (k - lo[2]))] = next;
+    values[next] = image.data[index];
   }
   const grayLevels = discretize(values, binning);
   const levels = new Int32Array(inBox.length);
