@@ -177,6 +177,7 @@ export function meshAreaAndVolume(roi: PaddedRoi): { surfaceArea: number; volume
   const points = new Float64Array(36);
   let area = 0;
   let volume6 = 0;
+  const triangles = TRIANGLES; // a local: imported bindings are property reads in compiled CommonJS
   for (let k = 0; k < nz - 1; k++) {
     for (let j = 0; j < ny - 1; j++) {
       for (let i = 0; i < nx - 1; i++) {
@@ -192,10 +193,10 @@ export function meshAreaAndVolume(roi: PaddedRoi): { surfaceArea: number; volume
         }
         if (cube === 0) continue;
         cubeEdgePoints(roi, i, j, k, points);
-        for (let t = cube * TRIANGLE_ROW; TRIANGLES[t] >= 0; t += 3) {
-          const a = 3 * TRIANGLES[t];
-          const b = 3 * TRIANGLES[t + 1];
-          const c = 3 * TRIANGLES[t + 2];
+        for (let t = cube * TRIANGLE_ROW; triangles[t] >= 0; t += 3) {
+          const a = 3 * triangles[t];
+          const b = 3 * triangles[t + 1];
+          const c = 3 * triangles[t + 2];
           volume6 += sign * tripleProduct(points, a, b, c);
           area += triangleArea(points, a, b, c);
         }
@@ -208,10 +209,11 @@ export function meshAreaAndVolume(roi: PaddedRoi): { surfaceArea: number; volume
 /** Physical (z, y, x) positions of the 12 edge midpoints of the cube at local voxel (i, j, k). */
 function cubeEdgePoints(roi: PaddedRoi, i: number, j: number, k: number, out: Float64Array): void {
   const [sx, sy, sz] = roi.spacing;
+  const midpoints = EDGE_MIDPOINTS_X2;
   for (let e = 0; e < 12; e++) {
-    out[3 * e] = (k + EDGE_MIDPOINTS_X2[3 * e + 2] / 2) * sz;
-    out[3 * e + 1] = (j + EDGE_MIDPOINTS_X2[3 * e + 1] / 2) * sy;
-    out[3 * e + 2] = (i + EDGE_MIDPOINTS_X2[3 * e] / 2) * sx;
+    out[3 * e] = (k + midpoints[3 * e + 2] / 2) * sz;
+    out[3 * e + 1] = (j + midpoints[3 * e + 1] / 2) * sy;
+    out[3 * e + 2] = (i + midpoints[3 * e] / 2) * sx;
   }
 }
 
