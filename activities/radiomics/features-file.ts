@@ -1,6 +1,7 @@
 /**
  * Feature extraction for one image and mask given as files or URIs (`rg features`): reads both
- * (NRRD or NIfTI), reads an optional PyRadiomics params file, extracts, and formats the result
+ * (NRRD or NIfTI), reads an optional PyRadiomics params file, extracts in the PyRadiomics
+ * convention (PyRadiomics names) or the IBSI one (IBSI tags, e.g. cm_contrast_3D_avg), and formats the result
  * as JSON (one object: feature name → number), CSV (a header row of names, a row of values) or
  * Arrow (a one-row feature table with the same provenance columns as a cohort run).
  */
@@ -12,6 +13,7 @@ import type { BlobStore } from '../storage/blob-store';
 import { csvCell } from '../tables/csv';
 import { featureRowToArrow } from '../tables/feature-table';
 import { EXTRACTOR } from './extract-activity';
+import { extractIbsiFeatures, type IbsiDiscretisation } from './ibsi';
 import { defaultParams, extractWithParams, parseParamsFile, type ExtractionParams } from './index';
 
 export interface FeaturesFileRequest {
@@ -31,9 +33,6 @@ export interface FeaturesFileResult {
 }
 
 export async function extractFromFiles(store: BlobStore, request: FeaturesFileRequest): Promise<FeaturesFileResult> {
-  if (request.convention === 'ibsi') {
-    throw new InvalidSettingsError('the IBSI convention (--convention ibsi) is not implemented yet; use pyradiomics');
-  }
   const params = request.paramsUri
     ? parseParamsFile((await store.get(request.paramsUri)).toString('utf8'), request.paramsUri)
     : defaultParams();
@@ -41,8 +40,21 @@ export async function extractFromFiles(store: BlobStore, request: FeaturesFileRe
   const [imageBytes, maskBytes] = [await store.get(request.imageUri), await store.get(request.maskUri)];
   const image = decodeVolume(imageBytes, request.imageUri);
   const mask = decodeVolume(maskBytes, request.maskUri);
-  const features = extractWithParams(image, mask, params, { imageUri: request.imageUri, maskUri: request.maskUri });
+  const features =
+    request.convention === 'ibsi'
+      ? extractIbsiFeatures(image, mask, { label: params.settings.label, discretisation: ibsiDiscretisation(params.settings) })
+      : extractWithParams(image, mask, params, { imageUri: request.imageUri, maskUri: request.maskUri });
   return { features, imageSha256: sha256Hex(imageBytes), maskSha256: sha256Hex(maskBytes), params };
+}
+
+/**
+ * IBSI discretisation from PyRadiomics-named settings: binCount → fixed bin number, otherwise
+ * binWidth → fixed bin size (IBSI's bins start at the ROI minimum, not at multiples of the width).
+ */
+export function ibsiDiscretisation(settings: ExtractionParams['settings']): IbsiDiscretisation {
+  return settings.binCount
+    ? { method: 'fixed_bin_number', binCount: settings.binCount }
+    : { method: 'fixed_bin_size', binWidth: settings.binWidth };
 }
 
 export type FeaturesFormat = 'json' | 'csv' | 'arrow';

@@ -55,3 +55,23 @@ test('rg features: bad input exits non-zero with a one-line reason naming the fi
   assert.equal(await notAnImage.exited, 1);
   assert.match(notAnImage.output(), /README\.md: unrecognized image format/);
 });
+
+test('rg features --convention ibsi on the IBSI digital phantom gives IBSI tags and consensus values', async () => {
+  const phantom = join(__dirname, '..', '..', '..', 'shared', 'reference', 'ibsi', 'digital_phantom');
+  const dir = tempDir('features-ibsi');
+  const params = join(dir, 'params.yaml');
+  // Fixed bin size 1 from the ROI minimum leaves the phantom's grey levels as they are.
+  writeFileSync(params, 'setting:\n  binWidth: 1\n');
+  const run = spawnRg([
+    'features', '--image', join(phantom, 'phantom.nii.gz'), '--mask', join(phantom, 'mask.nii.gz'),
+    '--params', params, '--convention', 'ibsi',
+  ]);
+  assert.equal(await run.exited, 0, run.output());
+  const features = JSON.parse(run.output()) as Record<string, number>;
+  const threeDigits = (v: number) => Number(v.toPrecision(3));
+  // Consensus values of ibsi1_reference_values_digital_phantom.csv (tolerance 0: equal to 3 digits).
+  assert.equal(threeDigits(features.stat_mean), 2.15);
+  assert.equal(threeDigits(features.cm_contrast_3D_avg), 5.32);
+  assert.equal(threeDigits(features.szm_sze_3D), 0.255);
+  assert.ok(Math.abs(features.morph_volume - 556) <= 4, `morph_volume ${features.morph_volume}`);
+});
