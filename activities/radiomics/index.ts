@@ -12,9 +12,10 @@ import { glrlmFeatures } from './glrlm';
 import { glszmFeatures, glszmMatrix } from './glszm';
 import { ngtdmFeatures, ngtdmMatrix } from './ngtdm';
 import { defaultParams, type ExtractionParams, type FeatureClass } from './params-file';
-import { preprocess } from './preprocess';
+import { preprocess, type PreparedInput } from './preprocess';
+import { cropVolume, derivedImages, labelBoundingBox, padBox, type DerivedImage, type DerivedImageType } from './filters';
 import { roiIntensities, type RoiSources } from './roi';
-import type { RadiomicsSettings, RadiomicsSettingsInput } from './settings';
+import { parseRadiomicsSettings, type RadiomicsSettings, type RadiomicsSettingsInput } from './settings';
 import { DEPRECATED_SHAPE_FEATURES, shapeFeatures } from './shape';
 import { DEPRECATED_SHAPE2D_FEATURES, shape2DFeatures } from './shape2d';
 import { voxelVolumeMm3 } from './shape-basic';
@@ -85,7 +86,13 @@ export function extractFeatures(
   return extractWithParams(image, mask, defaultParams(settings), { maskUri, imageUri });
 }
 
-/** The extraction a PyRadiomics params file describes (see params-file.ts). */
+/**
+ * The extraction a PyRadiomics params file describes (see params-file.ts), in PyRadiomics' order:
+ * preprocess (normalize, resegment), optionally crop to the ROI box ± padDistance (preCrop), then
+ * shape once from the mask (`original_shape_*`), then the other classes on every image type
+ * (`original_*`, `square_*`, `wavelet-LLH_*`, ...), each type with the settings merged with its
+ * own options.
+ */
 export function extractWithParams(
   image: Volume,
   mask: Volume,
@@ -93,28 +100,62 @@ export function extractWithParams(
   sources: RoiSources = {},
 ): Record<string, number> {
   const { settings } = params;
-  const prepared = preprocess(image, mask, settings, sources);
-  const roi = roiIntensities(prepared.image, prepared.mask, settings.label, sources);
-  let texture: TextureInput | undefined;
-  const context: FamilyContext = {
-    ...prepared,
-    sources,
-    roi,
-    settings,
-    texture: () => (texture ??= textureInput(prepared.image, prepared.mask, settings.label, settings)),
-  };
+  const prepared = preCrop(preprocess(image, mask, settings, sources), mask, settings);
+  const classes = Object.entries(params.featureClasses) as [FeatureClass, string[]][];
+  const isShape = (c: FeatureClass) => c === 'shape' || c === 'shape2D';
   const out: Record<string, number> = {};
-  for (const [className, wanted] of Object.entries(params.featureClasses) as [FeatureClass, string[]][]) {
-    const family = FEATURE_FAMILIES[className];
-    if (!family) throw new InvalidSettingsError(`feature class "${className}" is not implemented yet`);
-    const values = family(context);
-    for (const name of wanted) {
-      if (!(name in values)) {
-        throw new InvalidSettingsError(`featureClass.${className}: no feature named "${name}" (known: ${Object.keys(values).join(', ')})`);
+  const shapeContext = familyContext(prepared.image, prepared, settings, sources);
+  for (const [className, wanted] of classes.filter(([c]) => isShape(c))) {
+    Object.assign(out, classFeatures(IMAGE_TYPE, className, wanted, shapeContext));
+  }
+  for (const [imageType, options] of Object.entries(params.imageTypes)) {
+    const typeSettings = Object.keys(options).length > 0 ? parseRadiomicsSettings({ ...settings, ...options }) : settings;
+    const images: DerivedImage[] =
+      imageType === 'Original'
+        ? [{ name: IMAGE_TYPE, image: prepared.image }]
+        : derivedImages(imageType as DerivedImageType, prepared.image, typeSettings);
+    for (const derived of images) {
+      const context = familyContext(derived.image, prepared, typeSettings, sources);
+      for (const [className, wanted] of classes.filter(([c]) => !isShape(c))) {
+        Object.assign(out, classFeatures(derived.name, className, wanted, context));
       }
     }
-    const names = wanted.length > 0 ? wanted : Object.keys(values).filter((n) => !DEPRECATED[className]?.includes(n));
-    for (const name of names) out[`${IMAGE_TYPE}_${className}_${name}`] = values[name];
   }
   return out;
+}
+
+/** What the families see for one (original or derived) image; the texture input is made on first use. */
+function familyContext(image: Volume, prepared: PreparedInput, settings: RadiomicsSettings, sources: RoiSources): FamilyContext {
+  let texture: TextureInput | undefined;
+  return {
+    image,
+    mask: prepared.mask,
+    shapeMask: prepared.shapeMask,
+    sources,
+    roi: roiIntensities(image, prepared.mask, settings.label, sources),
+    settings,
+    texture: () => (texture ??= textureInput(image, prepared.mask, settings.label, settings)),
+  };
+}
+
+/** One class's features, `<image type>_<class>_<Feature>`: the features asked for, or all but the deprecated. */
+function classFeatures(imageName: string, className: FeatureClass, wanted: string[], context: FamilyContext): Record<string, number> {
+  const family = FEATURE_FAMILIES[className];
+  if (!family) throw new InvalidSettingsError(`feature class "${className}" is not implemented yet`);
+  const values = family(context);
+  for (const name of wanted) {
+    if (!(name in values)) {
+      throw new InvalidSettingsError(`featureClass.${className}: no feature named "${name}" (known: ${Object.keys(values).join(', ')})`);
+    }
+  }
+  const names = wanted.length > 0 ? wanted : Object.keys(values).filter((n) => !DEPRECATED[className]?.includes(n));
+  return Object.fromEntries(names.map((name) => [`${imageName}_${className}_${name}`, values[name]]));
+}
+
+/** preCrop: image and masks cut to the original mask's ROI box ± padDistance, so filters see only that. */
+function preCrop(prepared: PreparedInput, originalMask: Volume, settings: RadiomicsSettings): PreparedInput {
+  if (!settings.preCrop) return prepared;
+  const box = labelBoundingBox(originalMask, settings.label)!;
+  const kept = padBox(box, settings.padDistance, originalMask.size);
+  return { image: cropVolume(prepared.image, kept), mask: cropVolume(prepared.mask, kept), shapeMask: cropVolume(prepared.shapeMask, kept) };
 }

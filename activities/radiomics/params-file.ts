@@ -17,7 +17,7 @@ export const IMAGE_TYPES = [
   'Original', 'LoG', 'Wavelet', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'LBP2D', 'LBP3D',
 ] as const;
 /** Image types this engine computes today. */
-export const IMPLEMENTED_IMAGE_TYPES = ['Original'];
+export const IMPLEMENTED_IMAGE_TYPES = ['Original', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'Wavelet'];
 
 /**
  * PyRadiomics settings that change nothing here at the value given (e.g. an interpolator when
@@ -28,8 +28,6 @@ const NEUTRAL_SETTINGS: Record<string, (value: unknown) => boolean> = {
   enableCExtensions: () => true,
   geometryTolerance: () => true,
   correctMask: () => true,
-  preCrop: () => true,
-  padDistance: () => true,
   interpolator: () => true, // only used when resampling, which is refused below
   resampledPixelSpacing: (v) => v === null,
   label_channel: (v) => v === 0 || v === null,

@@ -18,6 +18,20 @@ export const RadiomicsSettings = z
      * The bins split the ROI's min..max range evenly; the maximum falls in the last bin.
      */
     binCount: z.number().int().positive().max(MAX_GRAY_LEVELS).nullable().default(null),
+    /** Crop image and masks to the ROI's bounding box ± padDistance before filters run (PyRadiomics preCrop). */
+    preCrop: z.boolean().default(false),
+    /** Voxels kept around the ROI's bounding box when cropping (preCrop). */
+    padDistance: z.number().int().min(0).default(5),
+    /** Gradient image type: differences per mm (true) or per voxel. */
+    gradientUseSpacing: z.boolean().default(true),
+    /** Wavelet image type: the pywt wavelet name (coif1, haar, db2, sym3, ...). */
+    wavelet: z.string().default('coif1'),
+    /** Wavelet image type: decomposition levels skipped before the first one kept. */
+    start_level: z.number().int().min(0).default(0),
+    /** Wavelet image type: decomposition levels kept. */
+    level: z.number().int().min(1).default(1),
+    /** LoG image type: Gaussian sigmas in mm. */
+    sigma: z.array(z.number().positive()).default([]),
     /** Z-score the whole image (mean and SD of every voxel, not just the ROI) before extraction. */
     normalize: z.boolean().default(false),
     /** Factor applied to the z-scores when normalize is set (e.g. 100 puts them on a ±300 scale). */

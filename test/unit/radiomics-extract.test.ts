@@ -45,6 +45,13 @@ const PYRADIOMICS_DEFAULTS = {
   resegmentShape: false,
   minimumROIDimensions: 2,
   minimumROISize: null,
+  preCrop: false,
+  padDistance: 5,
+  gradientUseSpacing: true,
+  wavelet: 'coif1',
+  start_level: 0,
+  level: 1,
+  sigma: [],
 };
 
 describe('parseRadiomicsSettings', () => {
