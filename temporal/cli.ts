@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { createStorage } from '../activities/storage';
 import { toFileUri } from '../activities/storage/uri';
 import { generateConsortium } from '../activities/sources/synthetic/consortium';
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--seed <s>', 'random seed of the synthetic consortium', integer, 1)
     .option('--out <dir>', 'output folder', 'demo-out')
     .option('--window <w>', 'patients processed at once', positiveInt, 8)
+    .option('--params <file>', 'a PyRadiomics params file (YAML) for the feature extraction')
     .action(async (opts) => {
       const out = resolve(opts.out);
       const store = createStorage();
@@ -42,7 +44,8 @@ export async function main(argv: string[]): Promise<void> {
       const summary = await runWithProgress({
         manifestUri: written.manifestUri,
         outputUri: toFileUri(out),
-        settings: { window: opts.window },
+        settings: { window: opts.window, radiomics: opts.params ? readParamsFile(opts.params) : {} },
+        settingsUri: opts.params,
         stateDir: join(out, '.state'),
       });
       printSummary(summary, out);
@@ -53,6 +56,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('run a cohort manifest (CSV: patient_id,center,timepoint,image_uri,mask_uri)')
     .option('--out <dir-or-uri>', 'output folder or s3:// prefix', 'out')
     .option('--settings <file>', 'run settings (JSON): window, patientsPerRun, radiomics, timeouts, ...')
+    .option('--params <file>', 'a PyRadiomics params file (YAML) for the feature extraction (replaces settings.radiomics)')
     .option('--run-id <id>', 'run id (default: run-<time>-<random>)')
     .option('--workers', 'also run workers in this process when using a cluster')
     .action(async (manifest: string, opts) => {
@@ -62,8 +66,8 @@ export async function main(argv: string[]): Promise<void> {
       const summary = await runWithProgress({
         manifestUri: isUri(manifest) ? manifest : toFileUri(resolve(manifest)),
         outputUri,
-        settings: opts.settings ? readJsonFile(opts.settings) : {},
-        settingsUri: opts.settings,
+        settings: withParams(opts.settings ? readJsonFile(opts.settings) : {}, opts.params),
+        settingsUri: opts.params ?? opts.settings,
         runId: opts.runId,
         target,
         inProcessWorkers: !!opts.workers,
@@ -173,6 +177,19 @@ function requireTarget(): TemporalTarget {
     );
   }
   return target;
+}
+
+/** A PyRadiomics params file as a plain object (validated when the run settings are). */
+function readParamsFile(path: string): unknown {
+  try {
+    return parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InvalidArgumentError(`${path}: not a readable YAML params file (${(err as Error).message})`);
+  }
+}
+
+function withParams(settings: unknown, paramsPath?: string): unknown {
+  return paramsPath ? { ...(settings as object), radiomics: readParamsFile(paramsPath) } : settings;
 }
 
 function readJsonFile(path: string): unknown {

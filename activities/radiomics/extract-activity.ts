@@ -6,14 +6,14 @@ import type { BlobStore } from '../storage/blob-store';
 import type { FetchedImaging, PatientRef } from '../run/schemas';
 import { decodeVolume } from '../imaging/read-volume';
 import { canonicalJson, sha256Hex } from '../hash';
-import { extractFeatures } from './index';
-import { parseRadiomicsSettings } from './settings';
+import { extractWithParams, parseParams } from './index';
 
 export const EXTRACTOR = 'radiogenomics-radiomics/0.1';
 
 export interface ExtractInput {
   patient: PatientRef;
   imaging: FetchedImaging;
+  /** A PyRadiomics params map { setting, imageType, featureClass } (run settings' radiomics). */
   radiomics: Record<string, unknown>;
 }
 
@@ -28,11 +28,11 @@ export async function extractFeaturesFromStore(
   { imaging, radiomics }: ExtractInput,
   onProgress: (step: string) => void = () => {},
 ): Promise<ExtractedFeatures> {
-  const settings = parseRadiomicsSettings(radiomics);
+  const params = parseParams(radiomics);
   onProgress('read');
   const image = decodeVolume(await store.get(imaging.imageUri), imaging.imageUri);
   const mask = decodeVolume(await store.get(imaging.maskUri), imaging.maskUri);
   onProgress('features');
-  const values = extractFeatures(image, mask, settings, imaging.maskUri);
-  return { values, settingsSha256: sha256Hex(canonicalJson(settings)), extractor: EXTRACTOR };
+  const values = extractWithParams(image, mask, params, { imageUri: imaging.imageUri, maskUri: imaging.maskUri });
+  return { values, settingsSha256: sha256Hex(canonicalJson(params)), extractor: EXTRACTOR };
 }

@@ -3,7 +3,7 @@
  * results) and the run manifest, as zod schemas. Workflows import only the inferred types.
  */
 import { z } from 'zod';
-import { parseRadiomicsSettings } from '../radiomics/settings';
+import { parseParams } from '../radiomics/params-file';
 import { parseSettings } from '../settings-validation';
 
 export const RadiomicsSettingsInput = z.record(z.string(), z.unknown());
@@ -40,17 +40,21 @@ export const RunSettings = z
     patientsPerRun: z.number().int().min(1).default(250),
     /** Route activities to `<center>.<kind>` queues (centers that keep images on site). */
     perCenterQueues: z.boolean().default(false),
-    /** PyRadiomics-style feature settings, validated by the radiomics engine. */
+    /**
+     * The feature extraction, as a PyRadiomics params file has it: { setting, imageType, featureClass }.
+     * Resolved by parseRunSettings (every default filled in), so the run manifest records what ran.
+     */
     radiomics: RadiomicsSettingsInput.default({}),
     timeouts: ActivityTimeouts.default(ActivityTimeouts.parse({})),
   })
   .strict();
 export type RunSettings = z.infer<typeof RunSettings>;
 
-/** Validate run settings (and the radiomics settings inside), applying every default. */
+/** Validate run settings (and the radiomics params inside), applying every default. */
 export function parseRunSettings(input: unknown, sourceUri?: string): RunSettings {
   const settings = parseSettings(RunSettings, input, 'run settings', sourceUri);
-  return { ...settings, radiomics: parseRadiomicsSettings(settings.radiomics, sourceUri) };
+  const params = parseParams(settings.radiomics, sourceUri);
+  return { ...settings, radiomics: { setting: params.settings, imageType: params.imageTypes, featureClass: params.featureClasses } };
 }
 
 export const CohortProgress = z.object({

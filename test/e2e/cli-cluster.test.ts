@@ -3,7 +3,8 @@
  * server named by TEMPORAL_ADDRESS and follows it, `rg status` reports the finished run.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tableFromIPC } from 'apache-arrow';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createStorage } from '../../activities/storage';
@@ -26,11 +27,25 @@ test('rg worker + rg run + rg status against a Temporal server from the environm
   const worker = spawnRg(['worker', '--concurrency', '2'], env);
   try {
     await waitFor('the worker to start', () => /Worker serving/.test(worker.output()), 60_000);
-    const run = spawnRg(['run', new URL(manifestUri).pathname, '--out', join(dir, 'out'), '--run-id', 'cli-run'], env);
+    const params = join(dir, 'params.yaml');
+    writeFileSync(params, 'imageType:\n  Original: {}\n  Square: {}\nfeatureClass:\n  firstorder: [Mean, Entropy]\n  shape: [VoxelVolume]\n');
+    const run = spawnRg(
+      ['run', new URL(manifestUri).pathname, '--out', join(dir, 'out'), '--run-id', 'cli-run', '--params', params],
+      env,
+    );
     assert.equal(await run.exited, 0, run.output());
     assert.match(run.output(), new RegExp(`Using the Temporal server at ${server.address}`));
     assert.match(run.output(), /Run cli-run: 3 done, 0 failed of 3/);
     assert.ok(existsSync(join(dir, 'out', 'features.parquet')));
+    const table = tableFromIPC(readFileSync(join(dir, 'out', 'features.arrow')));
+    const features = table.schema.fields.map((f) => f.name).filter((n) => /_(firstorder|shape)_/.test(n));
+    assert.deepEqual(features.sort(), [
+      'original_firstorder_Entropy', 'original_firstorder_Mean', 'original_shape_VoxelVolume',
+      'square_firstorder_Entropy', 'square_firstorder_Mean',
+    ], 'the params file chose the image types and features');
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', 'run-manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.settings.radiomics.imageType, { Original: {}, Square: {} });
+    assert.equal(manifest.settings.radiomics.setting.binWidth, 25, 'resolved defaults are recorded');
     assert.ok(!existsSync(join(dir, 'out', '.state')), 'no embedded server was started');
 
     const status = spawnRg(['status', 'cli-run'], env);

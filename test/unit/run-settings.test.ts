@@ -8,8 +8,12 @@ test('run settings: defaults applied, radiomics settings resolved so the manifes
   const s = parseRunSettings({ window: 2 });
   assert.equal(s.window, 2);
   assert.equal(s.patientsPerRun, 250);
-  assert.deepEqual(s.radiomics, parseRadiomicsSettings({}));
-  assert.equal(s.radiomics.binWidth, 25);
+  assert.deepEqual(s.radiomics.setting, parseRadiomicsSettings({}));
+  assert.deepEqual(s.radiomics.imageType, { Original: {} });
+  assert.deepEqual(Object.keys(s.radiomics.featureClass as object).sort(), ['firstorder', 'glcm', 'gldm', 'glrlm', 'glszm', 'ngtdm', 'shape']);
+  const chosen = parseRunSettings({ radiomics: { setting: { binWidth: 10 }, featureClass: { glcm: ['Contrast'] } } });
+  assert.equal((chosen.radiomics.setting as { binWidth: number }).binWidth, 10);
+  assert.deepEqual(chosen.radiomics.featureClass, { glcm: ['Contrast'] });
   assert.equal(s.timeouts.heartbeatSeconds, 30);
 });
 
@@ -21,5 +25,6 @@ test('run settings: every problem named by key, with the file', () => {
       /^settings\.json: invalid run settings: "window": .*>=1; unknown key "windw"$/.test(e.message),
   );
   assert.throws(() => parseRunSettings({ timeouts: { heartbeat: 1 } }), /unknown key "timeouts\.heartbeat"/);
-  assert.throws(() => parseRunSettings({ radiomics: { binWidht: 5 } }), /invalid radiomics settings: unknown key "binWidht"/);
+  assert.throws(() => parseRunSettings({ radiomics: { setting: { binWidht: 5 } } }), /unknown setting "setting\.binWidht"/);
+  assert.throws(() => parseRunSettings({ radiomics: { binWidth: 5 } }), /unknown top-level key "binWidth"/);
 });
