@@ -17,7 +17,7 @@ export const IMAGE_TYPES = [
   'Original', 'LoG', 'Wavelet', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'LBP2D', 'LBP3D',
 ] as const;
 /** Image types this engine computes today. */
-export const IMPLEMENTED_IMAGE_TYPES = ['Original', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'Wavelet'];
+export const IMPLEMENTED_IMAGE_TYPES = ['Original', 'LoG', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'Wavelet'];
 
 /**
  * PyRadiomics settings that change nothing here at the value given (e.g. an interpolator when

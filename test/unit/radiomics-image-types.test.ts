@@ -36,6 +36,29 @@ describe('PyRadiomics image types on breast1, through extractWithParams', () => 
     });
   }
 
+  test('LoG through the engine equals PyRadiomics (fixture of test/fixtures/pyradiomics-log)', () => {
+    const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'pyradiomics-log', 'features.json'), 'utf8')) as {
+      settings: Record<string, unknown>;
+      sigma: number[];
+      cases: { case: string; preCrop: boolean; features: Record<string, number> }[];
+    };
+    for (const c of fixture.cases.filter((c) => c.case === 'breast1')) {
+      const params = parseParams({
+        setting: { ...fixture.settings, preCrop: c.preCrop },
+        imageType: { LoG: { sigma: fixture.sigma } },
+        featureClass: { firstorder: [] },
+      });
+      const features = extractWithParams(image.volume, mask.volume, params);
+      // The fixture's sigmas were Python ints (log-sigma-1-mm-3D); JSON/YAML numbers here are floats (log-sigma-1-0-mm-3D).
+      const expected = Object.entries(c.features).map(([n, v]) => [n.replace(/^log-sigma-(\d+)-mm/, 'log-sigma-$1-0-mm'), v] as const);
+      assert.equal(Object.keys(features).length, expected.length);
+      for (const [name, value] of expected) {
+        const error = Math.abs(value) < 1e-12 ? Math.abs(features[name]) : Math.abs(features[name] / value - 1);
+        assert.ok(error <= 1e-6, `preCrop ${c.preCrop} ${name}: ${features[name]} vs PyRadiomics ${value}`);
+      }
+    }
+  });
+
   test('image type options are checked like settings', () => {
     assert.throws(() => extractWithParams(image.volume, mask.volume, parseParams({ imageType: { Wavelet: { wavelett: 'haar' } } })), /unknown key "wavelett"/);
   });

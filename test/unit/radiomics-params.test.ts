@@ -50,7 +50,7 @@ test('every problem names the key and the file', () => {
   fails('setting:\n  binWidth: -1\n', /"binWidth": .*>0/);
   fails('setting:\n  resampledPixelSpacing: [2, 2, 2]\n', /setting\.resampledPixelSpacing = \[2,2,2\] is not implemented yet/);
   fails('imageType:\n  Orginal: {}\n', /unknown image type "imageType\.Orginal"/);
-  fails('imageType:\n  LoG: {sigma: [1.0]}\n', /"imageType\.LoG" is not implemented yet/);
+  fails('imageType:\n  LBP2D: {}\n', /"imageType\.LBP2D" is not implemented yet/);
   fails('featureClass:\n  glmc: []\n', /unknown feature class "featureClass\.glmc"/);
   fails('featureClass:\n  glcm: Contrast\n', /featureClass\.glcm must be empty or a list/);
   fails('settings:\n  binWidth: 5\n', /unknown top-level key "settings"/);

@@ -9,16 +9,18 @@
 import { InvalidSettingsError } from '../../errors';
 import type { Volume } from '../../imaging/volume';
 import { gradientMagnitude, GRADIENT_FILTER_NAME } from './gradient';
+import { logImages } from './log';
 import { exponential, logarithm, SIMPLE_FILTER_NAMES, square, squareRoot } from './simple';
 import { waveletDecompositions, type DerivedImage } from './wavelet';
 
 export type { DerivedImage } from './wavelet';
 export { cropToLabel, cropVolume, labelBoundingBox, padBox, type IndexBox } from './crop';
 export { gradientMagnitude } from './gradient';
+export { laplacianOfGaussian, logImages } from './log';
 export { exponential, logarithm, square, squareRoot } from './simple';
 export { waveletDecompositions, WAVELETS } from './wavelet';
 
-export const DERIVED_IMAGE_TYPES = ['Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'Wavelet'] as const;
+export const DERIVED_IMAGE_TYPES = ['LoG', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'Wavelet'] as const;
 export type DerivedImageType = (typeof DERIVED_IMAGE_TYPES)[number];
 
 /** The PyRadiomics settings the filters read (settings merged with the image type's options). */
@@ -40,6 +42,9 @@ export interface FilterOptions {
 /** The derived images of one image type, in PyRadiomics' order. */
 export function derivedImages(imageType: DerivedImageType, image: Volume, options: FilterOptions = {}): DerivedImage[] {
   switch (imageType) {
+    case 'LoG':
+      // Sigmas are taken as Python floats (names like log-sigma-2-0-mm-3D); skipped sigmas yield no image.
+      return logImages(image, (options.sigma as number[] | undefined) ?? []);
     case 'Square':
       return [{ name: SIMPLE_FILTER_NAMES.Square, image: square(image) }];
     case 'SquareRoot':
