@@ -6,6 +6,11 @@
  * Points are integer coordinates (e.g. mesh vertices in half-voxel units), so the orientation test
  * is exact; physical positions are the integer coordinates times a per-axis scale, a positive
  * diagonal map that keeps convexity, so the hull of the scaled points has the same faces.
+ *
+ * Each step costs a pass over the faces, so points that cannot be hull vertices are dropped first:
+ * a point lying strictly between two others on a line parallel to an axis is inside their segment.
+ * Only the points that are the lowest or highest on each of their three axis-parallel lines remain
+ * (for a mesh of a 125 000-voxel ROI: from 28 000 vertices to a few thousand).
  */
 
 /** Faces (a, b, c) of the hull, indices into the points, counter-clockwise seen from outside. */
@@ -13,6 +18,43 @@ export type HullFaces = [number, number, number][];
 
 /** The hull's faces, or null when the points are all coplanar (the hull has no volume). */
 export function convexHull(points: Int32Array): HullFaces | null {
+  const kept = lineExtremes(points);
+  const subset = new Int32Array(3 * kept.length);
+  kept.forEach((p, k) => subset.set(points.subarray(3 * p, 3 * p + 3), 3 * k));
+  const faces = hullOf(subset);
+  return faces && faces.map((face) => face.map((k) => kept[k]) as [number, number, number]);
+}
+
+/** Indices of the points that are extreme (lowest or highest) on all three of their axis-parallel lines. */
+export function lineExtremes(points: Int32Array): number[] {
+  const n = points.length / 3;
+  const extremeOn = new Uint8Array(n);
+  for (let axis = 0; axis < 3; axis++) {
+    const [u, v] = [(axis + 1) % 3, (axis + 2) % 3];
+    const lines = new Map<string, [number, number]>();
+    for (let p = 0; p < n; p++) {
+      const key = `${points[3 * p + u]},${points[3 * p + v]}`;
+      const line = lines.get(key);
+      if (!line) lines.set(key, [p, p]);
+      else {
+        if (points[3 * p + axis] < points[3 * line[0] + axis]) line[0] = p;
+        if (points[3 * p + axis] > points[3 * line[1] + axis]) line[1] = p;
+      }
+    }
+    // Every point equal to its line's extreme coordinate counts (duplicates included).
+    for (let p = 0; p < n; p++) {
+      const line = lines.get(`${points[3 * p + u]},${points[3 * p + v]}`)!;
+      const c = points[3 * p + axis];
+      if (c === points[3 * line[0] + axis] || c === points[3 * line[1] + axis]) extremeOn[p]++;
+    }
+  }
+  const kept: number[] = [];
+  for (let p = 0; p < n; p++) if (extremeOn[p] === 3) kept.push(p);
+  return kept;
+}
+
+/** The incremental hull of all the points (see the module comment). */
+function hullOf(points: Int32Array): HullFaces | null {
   const n = points.length / 3;
   const orient = (a: number, b: number, c: number, p: number) => orientation(points, a, b, c, p);
   const start = initialTetrahedron(points);

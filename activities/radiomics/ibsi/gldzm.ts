@@ -7,15 +7,17 @@
  * outside the ROI, a voxel beside the edge having distance 1; voxels beyond the box are outside.
  * A zone's distance is the smallest distance of its voxels, and d_ij counts the zones of grey level
  * i and distance j. IBSI takes distances from the morphological mask and zones from the intensity
- * mask; without re-segmentation both are the ROI (see region.ts).
+ * mask (which lies within it); without re-segmentation both are the ROI (see region.ts).
  * With N_s = Σ d_ij zones, N_v voxels, p_ij = d_ij / N_s and the marginals d_i. and d_.j:
  */
 import * as ls from '../level-size-matrix';
 import { neighbourhood } from '../neighbourhood';
 import type { TextureInput } from '../texture-input';
+import type { Vec3 } from '../../imaging/volume';
 import { aggregateFeatures, zoneAggregations } from './aggregation';
 import { countPercentage, levelSizeTerms, mergeCounted, type CountedMatrix, type LevelSizeTerms } from './level-size';
-import { textureSlices } from './texture-grid';
+import type { IbsiRegion } from './region';
+import { textureBox, type TextureBox } from './texture-grid';
 
 type T = LevelSizeTerms;
 
@@ -66,9 +68,52 @@ export function edgeDistances(grid: TextureInput, planar: boolean): Int32Array {
   return distance;
 }
 
-/** The distance zone matrix of a grid (3D, or 2D when `planar`, for a slice grid). */
-export function distanceZoneMatrix(grid: TextureInput, planar: boolean): CountedMatrix {
-  const distance = edgeDistances(grid, planar);
+/** Edge distances on a texture grid's box: within slices (2D) and in 3D. */
+export interface EdgeDistances {
+  planar: Int32Array;
+  volume: Int32Array;
+}
+
+/**
+ * Edge distances of the region's morphological mask, laid out on `box` (the texture grid's box, which
+ * holds the intensity mask). They are found on the morphological mask's own bounding box, as the
+ * mask may reach beyond the intensity mask's box.
+ */
+export function morphologicalEdgeDistances(region: IbsiRegion, box: TextureBox): EdgeDistances {
+  const own = textureBox(region.morphologicalIndices, region.size);
+  const levels = new Int32Array(own.size[0] * own.size[1] * own.size[2]);
+  const local = (n: number, b: TextureBox) => {
+    const [nx, ny] = region.size;
+    const [i, j, k] = [n % nx, Math.floor(n / nx) % ny, Math.floor(n / (nx * ny))];
+    return i - b.lower[0] + b.size[0] * (j - b.lower[1] + b.size[1] * (k - b.lower[2]));
+  };
+  for (const n of region.morphologicalIndices) levels[local(n, own)] = 1;
+  const mask: TextureInput = { size: own.size, spacing: region.spacing, levels, maxLevel: 1, voxelCount: region.morphologicalIndices.length };
+  const onBox = (distance: Int32Array) => {
+    const out = new Int32Array(box.size[0] * box.size[1] * box.size[2]);
+    for (let k = 0; k < box.size[2]; k++) {
+      for (let j = 0; j < box.size[1]; j++) {
+        for (let i = 0; i < box.size[0]; i++) {
+          const [x, y, z] = [i + box.lower[0] - own.lower[0], j + box.lower[1] - own.lower[1], k + box.lower[2] - own.lower[2]];
+          const inside = x >= 0 && x < own.size[0] && y >= 0 && y < own.size[1] && z >= 0 && z < own.size[2];
+          out[i + box.size[0] * (j + box.size[1] * k)] = inside ? distance[x + own.size[0] * (y + own.size[1] * z)] : 0;
+        }
+      }
+    }
+    return out;
+  };
+  return { planar: onBox(edgeDistances(mask, true)), volume: onBox(edgeDistances(mask, false)) };
+}
+
+/**
+ * The distance zone matrix of a grid (3D, or 2D when `planar`, for a slice grid), with the edge
+ * distances of its voxels (default: those of the grid's own ROI).
+ */
+export function distanceZoneMatrix(
+  grid: TextureInput,
+  planar: boolean,
+  distance: Int32Array = edgeDistances(grid, planar),
+): CountedMatrix {
   const links = neighbourhood(grid.size, { distances: [1], force2D: false, force2Ddimension: 0 });
   const [nx, ny, nz] = grid.size;
   const done = new Uint8Array(grid.levels.length);
@@ -157,9 +202,23 @@ export const GLDZM_FEATURES: Record<string, (t: T) => number> = {
   zd_entr: zoneDistanceEntropy,
 };
 
-/** All dzm_* features of a 3D texture grid, in 2D, 2.5D and 3D. */
-export function ibsiGldzmFeatures(grid: TextureInput): Record<string, number> {
-  const slices = textureSlices(grid).map((slice) => distanceZoneMatrix(slice, true));
-  const aggregations = zoneAggregations(slices, distanceZoneMatrix(grid, false), mergeCounted);
+/**
+ * All dzm_* features of a 3D texture grid, in 2D, 2.5D and 3D. `distances`: the edge distances on the
+ * grid's box (default: from the grid's own ROI, i.e. morphological mask = intensity mask).
+ */
+export function ibsiGldzmFeatures(grid: TextureInput, distances?: EdgeDistances): Record<string, number> {
+  const planar = distances?.planar ?? edgeDistances(grid, true); // per slice: only in-plane steps
+  const volume = distances?.volume ?? edgeDistances(grid, false);
+  const [nx, ny, nz] = grid.size;
+  const plane = nx * ny;
+  const slices: CountedMatrix[] = [];
+  for (let z = 0; z < nz; z++) {
+    const levels = grid.levels.subarray(z * plane, (z + 1) * plane);
+    const voxelCount = levels.reduce((count, level) => count + (level > 0 ? 1 : 0), 0);
+    if (voxelCount === 0) continue;
+    const slice: TextureInput = { size: [nx, ny, 1] as Vec3, spacing: grid.spacing, levels, maxLevel: grid.maxLevel, voxelCount };
+    slices.push(distanceZoneMatrix(slice, true, planar.subarray(z * plane, (z + 1) * plane)));
+  }
+  const aggregations = zoneAggregations(slices, distanceZoneMatrix(grid, false, volume), mergeCounted);
   return aggregateFeatures('dzm', aggregations, levelSizeTerms, GLDZM_FEATURES);
 }

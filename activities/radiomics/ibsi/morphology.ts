@@ -8,7 +8,8 @@
  *    gives IBSI's V and A; elsewhere PyRadiomics' lookup table may resolve ambiguous cube
  *    configurations differently from MIRP's (scikit-image), so V and A can differ slightly;
  *  - the voxel centre point set X_c of the morphological mask (PCA, centre of mass);
- *  - the intensity mask's voxel centres X_c,gl with intensities X_gl (centre of mass, Moran, Geary).
+ *  - the intensity mask's voxel centres X_c,gl with intensities X_gl (centre of mass, integrated
+ *    intensity, Moran, Geary: spatial-autocorrelation.ts).
  * Without re-segmentation the two masks are the same ROI (region.ts).
  *
  * PCA: λ_major ≥ λ_minor ≥ λ_least are the eigenvalues of the sample covariance (÷ (N_v − 1), as
@@ -23,6 +24,7 @@ import * as shape from '../shape';
 import { voxelVolume } from '../shape-basic';
 import { convexHull, hullVolumeAndArea } from './convex-hull';
 import { voxelPosition, type IbsiRegion } from './region';
+import { spatialSums, type SpatialSums } from './spatial-autocorrelation';
 
 /** Everything the morphological features are computed from. */
 export interface MorphologyTerms {
@@ -52,7 +54,7 @@ export interface MorphologyTerms {
 }
 
 export function morphologyTerms(region: IbsiRegion): MorphologyTerms {
-  const roi = shape.paddedRoi(region.mask, region.label);
+  const roi = shape.paddedRoi(region.morphologicalMask, region.label);
   const { surfaceArea: A, volume: V } = shape.meshAreaAndVolume(roi);
   const vertices = shape.meshVertices(roi); // doubled voxel coordinates
   const scale = roi.spacing.map((s) => s / 2);
@@ -64,11 +66,12 @@ export function morphologyTerms(region: IbsiRegion): MorphologyTerms {
   const faces = convexHull(vertices);
   const n = roi.count;
   const eigenvalues = shape.principalMoments(roi).map((l) => (l * n) / (n - 1)) as [number, number, number];
-  const positions = Array.from(region.indices, (k) => voxelPosition(k, region.size, region.spacing));
+  const position = (indices: Int32Array) => Array.from(indices, (k) => voxelPosition(k, region.size, region.spacing));
+  const [shapePositions, positions] = [position(region.morphologicalIndices), position(region.indices)];
   const total = region.intensities.reduce((a, b) => a + b, 0);
   let spatial: SpatialSums | undefined;
-  const centre = (weight: (v: number) => number, sum: number) =>
-    [0, 1, 2].map((axis) => positions.reduce((acc, p, v) => acc + weight(v) * p[axis], 0) / sum) as Vec3;
+  const centre = (points: Vec3[], weight: (v: number) => number, sum: number) =>
+    [0, 1, 2].map((axis) => points.reduce((acc, p, v) => acc + weight(v) * p[axis], 0) / sum) as Vec3;
   return {
     V,
     A,
@@ -78,8 +81,8 @@ export function morphologyTerms(region: IbsiRegion): MorphologyTerms {
     diameter: shape.meshDiameters(vertices, roi.spacing).all,
     aabb,
     hull: faces ? hullVolumeAndArea(vertices, faces, scale) : { volume: 0, area: 0 },
-    centreOfMass: centre(() => 1, positions.length),
-    intensityCentreOfMass: centre((v) => region.intensities[v], total),
+    centreOfMass: centre(shapePositions, () => 1, shapePositions.length),
+    intensityCentreOfMass: centre(positions, (v) => region.intensities[v], total),
     meanIntensity: total / region.intensities.length,
     intensityVoxels: region.intensities.length,
     spatial: () => (spatial ??= spatialSums(region)),
@@ -178,36 +181,6 @@ export function ellipsoidArea(a: number, b: number, c: number): number {
     sum += current / (1 - 4 * (nu + 1) ** 2);
   }
   return 4 * Math.PI * a * b * sum;
-}
-
-/**
- * The pair sums of Moran's I and Geary's C over unordered pairs of intensity-mask voxels (the
- * ordered-pair sums of the definitions are twice these, which cancels): Σw, Σ w (X1 − μ)(X2 − μ),
- * Σ w (X1 − X2)², and Σ (X − μ)² over the voxels. O(N_v²).
- */
-interface SpatialSums {
-  weights: number;
-  products: number;
-  squaredDifferences: number;
-  squares: number;
-}
-
-function spatialSums(region: IbsiRegion): SpatialSums {
-  const x = region.intensities;
-  const n = x.length;
-  const mu = x.reduce((a, b) => a + b, 0) / n;
-  const p = Array.from(region.indices, (k) => voxelPosition(k, region.size, region.spacing));
-  let [weights, products, squaredDifferences, squares] = [0, 0, 0, 0];
-  for (let a = 0; a < n; a++) {
-    squares += (x[a] - mu) ** 2;
-    for (let b = a + 1; b < n; b++) {
-      const w = 1 / Math.hypot(p[a][0] - p[b][0], p[a][1] - p[b][1], p[a][2] - p[b][2]);
-      weights += w;
-      products += w * (x[a] - mu) * (x[b] - mu);
-      squaredDifferences += w * (x[a] - x[b]) ** 2;
-    }
-  }
-  return { weights, products, squaredDifferences, squares };
 }
 
 /** IBSI morphological features by tag (all that have an IBSI reference value). */

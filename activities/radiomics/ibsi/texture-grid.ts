@@ -12,21 +12,33 @@ import type { TextureInput } from '../texture-input';
 import type { GreyLevels } from './discretisation';
 import { gridCoordinates, type IbsiRegion } from './region';
 
-/**
- * The 3D texture grid of the region with these grey levels (one per ROI voxel, in region order).
- * `maxLevel` is N_g, the number of grey levels of the discretisation, even when the highest is absent.
- */
-export function textureGrid(region: IbsiRegion, grey: GreyLevels): TextureInput {
+/** The bounding box of some grid voxels: its lowest corner (grid coordinates) and size. */
+export interface TextureBox {
+  lower: Vec3;
+  size: Vec3;
+}
+
+/** The bounding box of the voxels with these flat indices on a grid of `gridSize`. */
+export function textureBox(indices: Int32Array, gridSize: Vec3): TextureBox {
   const lower: Vec3 = [Infinity, Infinity, Infinity];
   const upper: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (const n of region.indices) {
-    const ijk = gridCoordinates(n, region.size);
+  for (const n of indices) {
+    const ijk = gridCoordinates(n, gridSize);
     for (let a = 0; a < 3; a++) {
       lower[a] = Math.min(lower[a], ijk[a]);
       upper[a] = Math.max(upper[a], ijk[a]);
     }
   }
-  const size: Vec3 = [upper[0] - lower[0] + 1, upper[1] - lower[1] + 1, upper[2] - lower[2] + 1];
+  return { lower, size: [upper[0] - lower[0] + 1, upper[1] - lower[1] + 1, upper[2] - lower[2] + 1] };
+}
+
+/**
+ * The 3D texture grid of the region with these grey levels (one per ROI voxel, in region order),
+ * on the bounding box of the ROI (textureBox). `maxLevel` is N_g, the number of grey levels of the
+ * discretisation, even when the highest is absent.
+ */
+export function textureGrid(region: IbsiRegion, grey: GreyLevels): TextureInput {
+  const { lower, size } = textureBox(region.indices, region.size);
   const levels = new Int32Array(size[0] * size[1] * size[2]);
   region.indices.forEach((n, v) => {
     const [i, j, k] = gridCoordinates(n, region.size);
