@@ -88,7 +88,7 @@ export function extractFeatures(
 
 /**
  * The extraction a PyRadiomics params file describes (see params-file.ts), in PyRadiomics' order:
- * preprocess (normalize, resegment), optionally crop to the ROI box ± padDistance (preCrop), then
+ * preprocess (normalize, resample, resegment), optionally crop to the ROI box ± padDistance (preCrop), then
  * shape once from the mask (`original_shape_*`), then the other classes on every image type
  * (`original_*`, `square_*`, `wavelet-LLH_*`, ...), each type with the settings merged with its
  * own options.
@@ -152,9 +152,12 @@ function classFeatures(imageName: string, className: FeatureClass, wanted: strin
   return Object.fromEntries(names.map((name) => [`${imageName}_${className}_${name}`, values[name]]));
 }
 
-/** preCrop: image and masks cut to the original mask's ROI box ± padDistance, so filters see only that. */
+/**
+ * preCrop: image and masks cut to the original mask's ROI box ± padDistance, so filters see only that.
+ * Not after resampling, which has cropped them already (PyRadiomics' loadImage does one or the other).
+ */
 function preCrop(prepared: PreparedInput, originalMask: Volume, settings: RadiomicsSettings): PreparedInput {
-  if (!settings.preCrop) return prepared;
+  if (!settings.preCrop || prepared.resampled) return prepared;
   const box = labelBoundingBox(originalMask, settings.label)!;
   const kept = padBox(box, settings.padDistance, originalMask.size);
   return { image: cropVolume(prepared.image, kept), mask: cropVolume(prepared.mask, kept), shapeMask: cropVolume(prepared.shapeMask, kept) };

@@ -28,8 +28,6 @@ const NEUTRAL_SETTINGS: Record<string, (value: unknown) => boolean> = {
   enableCExtensions: () => true,
   geometryTolerance: () => true,
   correctMask: () => true,
-  interpolator: () => true, // only used when resampling, which is refused below
-  resampledPixelSpacing: (v) => v === null,
   label_channel: (v) => v === 0 || v === null,
 };
 

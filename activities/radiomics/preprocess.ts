@@ -3,24 +3,29 @@
  * (radiomics.featureextractor.execute and loadImage, radiomics.imageoperations):
  *   1. the mask must fit the image: same grid, label present, finite intensities under it (roi.ts)
  *   2. normalize: whole-image z-score × normalizeScale (normalizeImage)
- *   3. the minimum ROI checks: minimumROIDimensions, minimumROISize (checkMask)
- *   4. resegmentRange: the mask is resegmented on the (normalized) image (resegmentMask), and the
- *      resegmented mask must pass the minimum ROI checks again
- * First-order and texture features see the normalized image and the resegmented mask. Shape sees the
- * original mask unless resegmentShape is set; PyRadiomics crops it to the bounding box of the
+ *   3. resampledPixelSpacing (with an interpolator): image and mask resampled to that spacing, on a
+ *      grid covering the ROI's bounding box ± padDistance (resampleImage; resample.ts)
+ *   4. the minimum ROI checks on the (resampled) mask: minimumROIDimensions, minimumROISize (checkMask)
+ *   5. resegmentRange: the mask is resegmented on the (normalized, resampled) image (resegmentMask),
+ *      and the resegmented mask must pass the minimum ROI checks again
+ * First-order and texture features see the normalized, resampled image and the resegmented mask. Shape
+ * sees the (resampled) mask unless resegmentShape is set; PyRadiomics crops it to the bounding box of the
  * resegmented mask first (computeShape gets that box), which drops original-mask voxels outside it,
  * and so does this engine.
  */
 import { CorruptImageError, InvalidMaskError, InvalidSettingsError } from '../errors';
 import type { Volume, VoxelArray } from '../imaging/volume';
+import { resampleImageAndMask } from './resample';
 import { checkRoi, roiBoundingBox, roiIntensities, type BoundingBox, type RoiSources } from './roi';
 import type { RadiomicsSettings } from './settings';
 
 export type NormalizeSettings = Pick<RadiomicsSettings, 'normalizeScale' | 'removeOutliers'>;
 export type ResegmentSettings = Pick<RadiomicsSettings, 'label' | 'resegmentMode'> & { resegmentRange: number[] };
 export type RoiSizeSettings = Pick<RadiomicsSettings, 'label' | 'minimumROIDimensions' | 'minimumROISize'>;
+export type ResampleStepSettings = Pick<RadiomicsSettings, 'label' | 'resampledPixelSpacing' | 'interpolator' | 'padDistance'>;
 export type PreprocessSettings = NormalizeSettings &
   RoiSizeSettings &
+  ResampleStepSettings &
   Pick<RadiomicsSettings, 'normalize' | 'resegmentRange' | 'resegmentMode' | 'resegmentShape'>;
 
 /** The inputs of the feature families after preprocessing. */
@@ -31,17 +36,32 @@ export interface PreparedInput {
   mask: Volume;
   /** The mask of shape features (see the module comment). */
   shapeMask: Volume;
+  /** True when image and masks were resampled (and so already cropped to the ROI ± padDistance). */
+  resampled?: boolean;
 }
 
-/** Steps 1–4 above; throws the typed error of the first check that fails, naming the file. */
+/** Steps 1–5 above; throws the typed error of the first check that fails, naming the file. */
 export function preprocess(image: Volume, mask: Volume, settings: PreprocessSettings, sources: RoiSources = {}): PreparedInput {
   checkRoi(image, mask, settings.label, sources);
-  const prepared = settings.normalize ? normalizeImage(image, settings, sources) : image;
-  checkRoiSize(mask, settings, sources);
-  if (settings.resegmentRange === null) return { image: prepared, mask, shapeMask: mask };
-  const resegmented = resegmentMask(prepared, mask, { ...settings, resegmentRange: settings.resegmentRange }, sources);
-  const box = checkRoiSize(resegmented, settings, sources, ' after resegmentation');
-  return { image: prepared, mask: resegmented, shapeMask: settings.resegmentShape ? resegmented : cropMaskToBox(mask, box) };
+  const normalized = settings.normalize ? normalizeImage(image, settings, sources) : image;
+  const resampled = resample(normalized, mask, settings, sources);
+  const prepared = resampled?.image ?? normalized;
+  const loadedMask = resampled?.mask ?? mask;
+  const stage = resampled ? ' after resampling' : '';
+  const flag = resampled ? { resampled: true } : {};
+  checkRoiSize(loadedMask, settings, sources, stage);
+  if (settings.resegmentRange === null) return { image: prepared, mask: loadedMask, shapeMask: loadedMask, ...flag };
+  const resegmented = resegmentMask(prepared, loadedMask, { ...settings, resegmentRange: settings.resegmentRange }, sources);
+  const box = checkRoiSize(resegmented, settings, sources, `${stage} after resegmentation`);
+  const shapeMask = settings.resegmentShape ? resegmented : cropMaskToBox(loadedMask, box);
+  return { image: prepared, mask: resegmented, shapeMask, ...flag };
+}
+
+/** Step 3: image and mask resampled (resample.ts) when resampledPixelSpacing and interpolator are set. */
+function resample(image: Volume, mask: Volume, settings: ResampleStepSettings, sources: RoiSources) {
+  const { label, resampledPixelSpacing, interpolator, padDistance } = settings;
+  if (resampledPixelSpacing === null || interpolator === null) return undefined;
+  return resampleImageAndMask(image, mask, { label, resampledPixelSpacing, interpolator, padDistance }, sources);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseSettings } from '../settings-validation';
 import { MAX_GRAY_LEVELS } from './discretize';
+import { interpolatorNamed, interpolatorProblem } from './resample';
 
 export const RadiomicsSettings = z
   .object({
@@ -18,9 +19,31 @@ export const RadiomicsSettings = z
      * The bins split the ROI's min..max range evenly; the maximum falls in the last bin.
      */
     binCount: z.number().int().positive().max(MAX_GRAY_LEVELS).nullable().default(null),
-    /** Crop image and masks to the ROI's bounding box ± padDistance before filters run (PyRadiomics preCrop). */
+    /**
+     * Resample image and mask to this voxel spacing (mm, x y z; 0 keeps the original spacing along that
+     * axis) right after normalization, on a grid that covers only the ROI's bounding box ± padDistance
+     * new voxels (see resample.ts). null = no resampling.
+     */
+    resampledPixelSpacing: z.array(z.number().min(0).finite()).length(3).nullable().default(null),
+    /**
+     * The image's interpolator when resampling (the mask always uses nearest neighbour): sitkBSpline
+     * (cubic B-spline), sitkLinear or sitkNearestNeighbor, or SimpleITK's numbers 1 (nearest) and 2
+     * (linear). null = no resampling, even with resampledPixelSpacing set (as in PyRadiomics).
+     */
+    interpolator: z
+      .union([z.string(), z.number()])
+      .nullable()
+      .default('sitkBSpline')
+      .transform((value, context) => {
+        if (value === null) return null;
+        const interpolator = interpolatorNamed(value);
+        if (interpolator) return interpolator;
+        context.addIssue({ code: 'custom', message: interpolatorProblem(value) });
+        return z.NEVER;
+      }),
+    /** Crop image and masks to the ROI's bounding box ± padDistance before filters run (PyRadiomics preCrop; not with resampling). */
     preCrop: z.boolean().default(false),
-    /** Voxels kept around the ROI's bounding box when cropping (preCrop). */
+    /** Voxels kept around the ROI's bounding box when cropping (preCrop) or resampling (new voxels). */
     padDistance: z.number().int().min(0).default(5),
     /** Gradient image type: differences per mm (true) or per voxel. */
     gradientUseSpacing: z.boolean().default(true),

@@ -20,8 +20,8 @@ export const MATRIX_TOLERANCE = 1e-9;
 /**
  * The columns each texture family's own tests check: default configuration, force2D, and the flat
  * region (binWidth 5000 after resegmentation to voxels ≥ 0, which leaves one gray level).
- * PREPROCESSING_COLUMNS are checked through extractWithParams (radiomics-pyradiomics-baseline.test.ts);
- * _resampling needs resampling, which the engine does not have yet.
+ * PREPROCESSING_COLUMNS and RESAMPLING_COLUMNS are checked through extractWithParams
+ * (radiomics-pyradiomics-baseline.test.ts).
  */
 export const TEXTURE_COLUMNS = [
   'brain1',
@@ -45,6 +45,13 @@ export const PREPROCESSING_COLUMNS = [
   'breast1_normalization',
   'breast1_resegmentation',
 ] as const;
+
+/**
+ * Columns resampled to 2 × 2 × 2 mm before extraction (resampledPixelSpacing [2, 2, 2], sitkBSpline for the
+ * image, nearest neighbour for the mask, grid cropped to the ROI's bounding box ± padDistance 5): first-order,
+ * shape and texture classes.
+ */
+export const RESAMPLING_COLUMNS = ['brain1_resampling', 'breast1_resampling'] as const;
 
 export interface TextureCase {
   column: string;

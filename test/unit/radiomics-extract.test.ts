@@ -45,6 +45,8 @@ const PYRADIOMICS_DEFAULTS = {
   resegmentShape: false,
   minimumROIDimensions: 2,
   minimumROISize: null,
+  resampledPixelSpacing: null,
+  interpolator: 'sitkBSpline',
   preCrop: false,
   padDistance: 5,
   gradientUseSpacing: true,
@@ -69,10 +71,10 @@ describe('parseRadiomicsSettings', () => {
   test('unknown keys are refused by name', () => {
     throwsTyped(() => parseRadiomicsSettings({ binwidth: 10 }), InvalidSettingsError, /unknown key "binwidth"/);
     throwsTyped(
-      () => parseRadiomicsSettings({ resampledPixelSpacing: [2, 2, 2] }, 'file:///runs/params.json'),
+      () => parseRadiomicsSettings({ voxelSpacing: [2, 2, 2] }, 'file:///runs/params.json'),
       InvalidSettingsError,
       /file:\/\/\/runs\/params\.json/,
-      /"resampledPixelSpacing"/,
+      /unknown key "voxelSpacing"/,
     );
   });
 

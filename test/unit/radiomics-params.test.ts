@@ -48,7 +48,7 @@ test('every problem names the key and the file', () => {
     );
   fails('setting:\n  binWidht: 5\n', /unknown setting "setting\.binWidht"/);
   fails('setting:\n  binWidth: -1\n', /"binWidth": .*>0/);
-  fails('setting:\n  resampledPixelSpacing: [2, 2, 2]\n', /setting\.resampledPixelSpacing = \[2,2,2\] is not implemented yet/);
+  fails('setting:\n  interpolator: sitkGaussian\n', /"interpolator": interpolator "sitkGaussian" is not implemented yet/);
   fails('imageType:\n  Orginal: {}\n', /unknown image type "imageType\.Orginal"/);
   fails('imageType:\n  LBP2D: {}\n', /"imageType\.LBP2D" is not implemented yet/);
   fails('featureClass:\n  glmc: []\n', /unknown feature class "featureClass\.glmc"/);

@@ -1,7 +1,7 @@
 /**
  * The radiomics engine against PyRadiomics' own regression baselines: the default configuration
- * (binWidth 25, label 1, no resampling; the settings are read from each column's settings row), and
- * the columns that need preprocessing (_FBN, _normalization, _resegmentation).
+ * (binWidth 25, label 1, no resampling; the settings are read from each column's settings row), the
+ * columns that need preprocessing (_FBN, _normalization, _resegmentation) and the resampled ones (_resampling).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -12,7 +12,13 @@ import {
   readBaselineColumn,
   readReferenceVolume,
 } from '../support/pyradiomics-reference';
-import { assertFeaturesMatch, columnSettingSection, PREPROCESSING_COLUMNS, textureCase } from '../support/texture-baseline';
+import {
+  assertFeaturesMatch,
+  columnSettingSection,
+  PREPROCESSING_COLUMNS,
+  RESAMPLING_COLUMNS,
+  textureCase,
+} from '../support/texture-baseline';
 
 const RELATIVE_TOLERANCE = 1e-6;
 const ABSOLUTE_TOLERANCE_NEAR_ZERO = 1e-9;
@@ -106,6 +112,52 @@ describe('PyRadiomics baseline preprocessing columns, through extractWithParams'
     });
 
     for (const featureClass of classes) {
+      test(`${column}: every ${featureClass} feature matches`, (t) => {
+        const prefix = `original_${featureClass}_`;
+        const values = Object.fromEntries(
+          Object.entries(features())
+            .filter(([name]) => name.startsWith(prefix))
+            .map(([name, value]) => [name.slice(prefix.length), value]),
+        );
+        const result = assertFeaturesMatch(featureClass, textureCase(featureClass, column), values);
+        t.diagnostic(`${result.matched} features, worst relative error ${result.worstRelative.toExponential(2)}`);
+      });
+    }
+  }
+});
+
+/**
+ * The resampled columns (resampledPixelSpacing [2, 2, 2], sitkBSpline, padDistance 5), each extracted
+ * once through extractWithParams with the column's whole settings dict read as a params file: shape on
+ * the resampled mask, first-order and texture classes on the resampled image. The issue asks for 1e-3
+ * relative; assertFeaturesMatch checks RELATIVE_TOLERANCE (1e-6), like every other column.
+ */
+describe('PyRadiomics baseline resampling columns, through extractWithParams', () => {
+  const CLASSES = ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'] as const;
+
+  for (const column of RESAMPLING_COLUMNS) {
+    const testCase = /^[a-z]+\d+/.exec(column)![0];
+    let computed: Record<string, number> | undefined;
+    const features = () => {
+      const setting = columnSettingSection(readBaselineColumn('firstorder', column));
+      const params = parseParams({ setting, featureClass: Object.fromEntries(CLASSES.map((c) => [c, []])) }, column);
+      const image = readReferenceVolume(`${testCase}_image`);
+      const mask = readReferenceVolume(`${testCase}_label`);
+      return (computed ??= extractWithParams(image.volume, mask.volume, params, { imageUri: image.uri, maskUri: mask.uri }));
+    };
+
+    test(`${column}: every class has the column, and its settings are read as PyRadiomics ran them`, () => {
+      for (const featureClass of CLASSES) assert.ok(baselineColumns(featureClass).includes(column), featureClass);
+      const { settings } = textureCase('firstorder', column);
+      assert.deepEqual(settings.resampledPixelSpacing, [2, 2, 2]);
+      assert.equal(settings.interpolator, 'sitkBSpline');
+      assert.equal(settings.padDistance, 5);
+      assert.equal(settings.binWidth, 25);
+      assert.equal(settings.preCrop, false);
+      assert.equal(settings.normalize, false);
+    });
+
+    for (const featureClass of CLASSES) {
       test(`${column}: every ${featureClass} feature matches`, (t) => {
         const prefix = `original_${featureClass}_`;
         const values = Object.fromEntries(
