@@ -40,6 +40,7 @@ export async function extractFromFiles(store: BlobStore, request: FeaturesFileRe
   const [imageBytes, maskBytes] = [await store.get(request.imageUri), await store.get(request.maskUri)];
   const image = decodeVolume(imageBytes, request.imageUri);
   const mask = decodeVolume(maskBytes, request.maskUri);
+  if (request.convention === 'ibsi') refuseUnappliedIbsiSettings(params, request.paramsUri);
   const features =
     request.convention === 'ibsi'
       ? extractIbsiFeatures(image, mask, { label: params.settings.label, discretisation: ibsiDiscretisation(params.settings) })
@@ -55,6 +56,23 @@ export function ibsiDiscretisation(settings: ExtractionParams['settings']): Ibsi
   return settings.binCount
     ? { method: 'fixed_bin_number', binCount: settings.binCount }
     : { method: 'fixed_bin_size', binWidth: settings.binWidth };
+}
+
+/**
+ * The IBSI path applies discretisation only (IBSI image processing lives in ibsi/processing and is
+ * not read from PyRadiomics params yet): refuse settings it would otherwise silently ignore.
+ */
+function refuseUnappliedIbsiSettings(params: ExtractionParams, uri = 'params'): void {
+  const s = params.settings;
+  const ignored = [
+    s.resampledPixelSpacing ? 'setting.resampledPixelSpacing' : '',
+    s.normalize ? 'setting.normalize' : '',
+    s.resegmentRange !== null ? 'setting.resegmentRange' : '',
+    ...Object.keys(params.imageTypes).filter((t) => t !== 'Original').map((t) => `imageType.${t}`),
+  ].filter(Boolean);
+  if (ignored.length > 0) {
+    throw new InvalidSettingsError(`${uri}: ${ignored.join(', ')} not applied with --convention ibsi yet`, uri);
+  }
 }
 
 export type FeaturesFormat = 'json' | 'csv' | 'arrow';

@@ -74,4 +74,13 @@ test('rg features --convention ibsi on the IBSI digital phantom gives IBSI tags 
   assert.equal(threeDigits(features.cm_contrast_3D_avg), 5.32);
   assert.equal(threeDigits(features.szm_sze_3D), 0.255);
   assert.ok(Math.abs(features.morph_volume - 556) <= 4, `morph_volume ${features.morph_volume}`);
+
+  // Settings the IBSI path does not apply are refused, not ignored.
+  writeFileSync(params, 'setting:\n  binWidth: 1\n  resampledPixelSpacing: [2, 2, 2]\n');
+  const refused = spawnRg([
+    'features', '--image', join(phantom, 'phantom.nii.gz'), '--mask', join(phantom, 'mask.nii.gz'),
+    '--params', params, '--convention', 'ibsi',
+  ]);
+  assert.equal(await refused.exited, 1);
+  assert.match(refused.output(), /params\.yaml: setting\.resampledPixelSpacing not applied with --convention ibsi yet/);
 });
