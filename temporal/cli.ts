@@ -13,7 +13,7 @@ import { createStorage } from '../activities/storage';
 import { toFileUri } from '../activities/storage/uri';
 import { generateConsortium } from '../activities/sources/synthetic/consortium';
 import { writeConsortium } from '../activities/sources/synthetic/writer';
-import { extractFromFiles, formatFeatures, formatOf } from '../activities/radiomics/features-file';
+import { extractFromFiles, formatFeatures, formatOf, writeMapsFromFiles } from '../activities/radiomics/features-file';
 import { progressQuery } from '../workflows';
 import type { CohortProgress, RunSummary } from '../activities/run/schemas';
 import { connectClient, targetFromEnvironment, type TemporalTarget } from './connection';
@@ -85,8 +85,22 @@ export async function main(argv: string[]): Promise<void> {
     .option('--label <n>', 'the ROI label (overrides the params file)', positiveInt)
     .option('--convention <name>', 'pyradiomics or ibsi', 'pyradiomics')
     .option('--out <file>', 'write .json, .csv or .arrow (default: JSON on stdout)')
+    .option('--maps <dir-or-uri>', 'instead: voxel-based feature maps (PyRadiomics voxelBased), one .nrrd per feature')
+    .option('--kernel-radius <n>', 'kernel radius of the maps, in voxels', positiveInt, 1)
     .action(async (opts) => {
       const uri = (p: string) => (isUri(p) ? p : toFileUri(resolve(p)));
+      if (opts.maps) {
+        const written = await writeMapsFromFiles(createStorage(), {
+          imageUri: uri(opts.image),
+          maskUri: uri(opts.mask),
+          paramsUri: opts.params ? uri(opts.params) : undefined,
+          label: opts.label,
+          outputUri: uri(opts.maps).replace(/\/*$/, '/'),
+          kernelRadius: opts.kernelRadius,
+        });
+        say(`Wrote ${written} feature maps to ${opts.maps}`);
+        return;
+      }
       const request = {
         imageUri: uri(opts.image),
         maskUri: uri(opts.mask),

@@ -14,6 +14,7 @@ import { csvCell } from '../tables/csv';
 import { featureRowToArrow } from '../tables/feature-table';
 import { EXTRACTOR } from './extract-activity';
 import { extractIbsiFeatures, type IbsiDiscretisation } from './ibsi';
+import { voxelFeatureMaps, writeFeatureMaps } from './voxel-maps';
 import { defaultParams, extractWithParams, parseParamsFile, type ExtractionParams } from './index';
 
 export interface FeaturesFileRequest {
@@ -73,6 +74,29 @@ function refuseUnappliedIbsiSettings(params: ExtractionParams, uri = 'params'): 
   if (ignored.length > 0) {
     throw new InvalidSettingsError(`${uri}: ${ignored.join(', ')} not applied with --convention ibsi yet`, uri);
   }
+}
+
+export interface MapsRequest {
+  imageUri: string;
+  maskUri: string;
+  paramsUri?: string;
+  label?: number;
+  /** Folder (prefix ending in /) the maps are written under. */
+  outputUri: string;
+  kernelRadius: number;
+}
+
+/** Voxel-based feature maps of one image and mask, one NRRD per feature; returns how many were written. */
+export async function writeMapsFromFiles(store: BlobStore, request: MapsRequest): Promise<number> {
+  const params = request.paramsUri
+    ? parseParamsFile((await store.get(request.paramsUri)).toString('utf8'), request.paramsUri)
+    : defaultParams();
+  if (request.label !== undefined) params.settings = { ...params.settings, label: request.label };
+  const image = decodeVolume(await store.get(request.imageUri), request.imageUri);
+  const mask = decodeVolume(await store.get(request.maskUri), request.maskUri);
+  const sources = { imageUri: request.imageUri, maskUri: request.maskUri };
+  const maps = voxelFeatureMaps(image, mask, params, { kernelRadius: request.kernelRadius }, sources);
+  return (await writeFeatureMaps(store, request.outputUri, maps)).length;
 }
 
 export type FeaturesFormat = 'json' | 'csv' | 'arrow';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { readBaselineColumn, REFERENCE_DIR } from '../support/pyradiomics-reference';
+import { decodeVolume } from '../../activities/imaging/read-volume';
 import { spawnRg } from '../support/processes';
 import { tempDir } from '../support/temporal';
 
@@ -83,4 +84,19 @@ test('rg features --convention ibsi on the IBSI digital phantom gives IBSI tags 
   ]);
   assert.equal(await refused.exited, 1);
   assert.match(refused.output(), /params\.yaml: setting\.resampledPixelSpacing not applied with --convention ibsi yet/);
+});
+
+test('rg features --maps writes one voxel-based map per feature, on the ROI box ± kernel radius', async () => {
+  const dir = tempDir('maps');
+  const params = join(dir, 'params.yaml');
+  writeFileSync(params, 'featureClass:\n  firstorder: [Mean]\n  glcm: [Contrast]\n');
+  const breastImage = join(REFERENCE_DIR, 'data', 'breast1_image.nrrd');
+  const breastMask = join(REFERENCE_DIR, 'data', 'breast1_label.nrrd');
+  const run = spawnRg(['features', '--image', breastImage, '--mask', breastMask, '--params', params, '--maps', join(dir, 'maps'), '--kernel-radius', '1']);
+  assert.equal(await run.exited, 0, run.output());
+  assert.match(run.output(), /Wrote 2 feature maps/);
+  const mean = decodeVolume(readFileSync(join(dir, 'maps', 'original_firstorder_Mean.nrrd')), 'mean');
+  // breast1's ROI box is 9×12×3 (README of the reference data), grown by the kernel radius on each side.
+  assert.deepEqual(mean.size, [11, 14, 5]);
+  assert.ok(Array.from(mean.data).some((v) => v > 0), 'the map holds values');
 });
