@@ -10,7 +10,7 @@ import { preprocess } from '../../activities/radiomics/preprocess';
 import type { RadiomicsSettings } from '../../activities/radiomics/settings';
 import { textureInput, type TextureInput } from '../../activities/radiomics/texture-input';
 import { readNpy, type NpyArray } from './npy';
-import { readBaselineColumn, readReferenceVolume, REFERENCE_DIR } from './pyradiomics-reference';
+import { caseOf, readBaselineColumn, readReferenceVolume, referenceDir } from './pyradiomics-reference';
 
 export const RELATIVE_TOLERANCE = 1e-6;
 /** Used instead of the relative error when the baseline is (practically) 0. */
@@ -21,7 +21,9 @@ export const MATRIX_TOLERANCE = 1e-9;
  * The columns each texture family's own tests check: default configuration, force2D, and the flat
  * region (binWidth 5000 after resegmentation to voxels ≥ 0, which leaves one gray level).
  * PREPROCESSING_COLUMNS and RESAMPLING_COLUMNS are checked through extractWithParams
- * (radiomics-pyradiomics-baseline.test.ts).
+ * (radiomics-pyradiomics-baseline.test.ts). brain1 and breast1 come from shared/reference/pyradiomics,
+ * brain2 from shared/reference/pyradiomics-more. lung1 and lung2 (pyradiomics-more) have baseline columns
+ * for every class but no image, so only their masks can be checked (shape and shape2D tests).
  */
 export const TEXTURE_COLUMNS = [
   'brain1',
@@ -30,7 +32,22 @@ export const TEXTURE_COLUMNS = [
   'breast1',
   'breast1_2d',
   'breast1_flatRegion',
+  'brain2',
+  'brain2_2d',
+  'brain2_flatRegion',
 ] as const;
+
+/** Columns with weightingNorm "no_weighting" (directional matrices summed into one): glcm and glrlm only. */
+export const COMBINED_COLUMNS = ['brain1_combined', 'breast1_combined', 'brain2_combined'] as const;
+
+/**
+ * The cases with an image: their feature columns and their default-configuration texture matrices
+ * (baseline/<case>_<class>.npy) are checked. lung1_<class>.npy and lung2_<class>.npy (and the lung
+ * columns of the first-order and texture CSVs) exist too but cannot be checked: the lung images are
+ * missing from the reference data (see shared/reference/pyradiomics-more/README.md), and the matrices
+ * need the image's gray levels.
+ */
+export const IMAGE_CASES = ['brain1', 'breast1', 'brain2'] as const;
 
 /**
  * Columns whose configuration needs preprocessing: binCount 64 (_FBN, texture classes only),
@@ -44,6 +61,9 @@ export const PREPROCESSING_COLUMNS = [
   'breast1_FBN',
   'breast1_normalization',
   'breast1_resegmentation',
+  'brain2_FBN',
+  'brain2_normalization',
+  'brain2_resegmentation',
 ] as const;
 
 /**
@@ -51,11 +71,11 @@ export const PREPROCESSING_COLUMNS = [
  * image, nearest neighbour for the mask, grid cropped to the ROI's bounding box ± padDistance 5): first-order,
  * shape and texture classes.
  */
-export const RESAMPLING_COLUMNS = ['brain1_resampling', 'breast1_resampling'] as const;
+export const RESAMPLING_COLUMNS = ['brain1_resampling', 'breast1_resampling', 'brain2_resampling'] as const;
 
 export interface TextureCase {
   column: string;
-  /** brain1 or breast1. */
+  /** brain1, breast1 or brain2. */
   testCase: string;
   settings: RadiomicsSettings;
   baseline: Map<string, string>;
@@ -83,7 +103,7 @@ export function columnSettingSection(baseline: Map<string, string>): Record<stri
 export function textureCase(featureClass: string, column: string): TextureCase {
   const baseline = readBaselineColumn(featureClass, column);
   const { settings } = parseParams({ setting: columnSettingSection(baseline) }, `${featureClass}:${column}`);
-  return { column, testCase: /^[a-z]+\d+/.exec(column)![0], settings, baseline };
+  return { column, testCase: caseOf(column), settings, baseline };
 }
 
 const volumes = new Map<string, Volume>();
@@ -135,9 +155,9 @@ export function assertFeaturesMatch(
   return { matched: names.length, worstRelative, worstAbsoluteNearZero };
 }
 
-/** baseline/<testCase>_<class>.npy */
+/** baseline/<testCase>_<class>.npy, in the case's reference folder */
 export function readMatrixBaseline(testCase: string, featureClass: string): NpyArray {
-  return readNpy(path.join(REFERENCE_DIR, 'baseline', `${testCase}_${featureClass}.npy`));
+  return readNpy(path.join(referenceDir(testCase), 'baseline', `${testCase}_${featureClass}.npy`));
 }
 
 /** A 2-D matrix (rows × columns, row-major) equals the .npy baseline in shape and every element. */

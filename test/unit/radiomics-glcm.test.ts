@@ -14,6 +14,8 @@ import { symmetricEigenvalues } from '../../activities/radiomics/symmetric-eigen
 import {
   assertFeaturesMatch,
   caseInput,
+  COMBINED_COLUMNS,
+  IMAGE_CASES,
   MATRIX_TOLERANCE,
   readMatrixBaseline,
   sliceInput,
@@ -221,7 +223,7 @@ function glcmCase(column: string): TextureCase {
 }
 
 describe('GLCM against the PyRadiomics baselines', () => {
-  const columns = [...TEXTURE_COLUMNS, 'brain1_combined', 'breast1_combined'];
+  const columns = [...TEXTURE_COLUMNS, ...COMBINED_COLUMNS];
   for (const column of columns) {
     test(`${column}: every feature matches`, (t) => {
       const c = glcmCase(column);
@@ -232,7 +234,7 @@ describe('GLCM against the PyRadiomics baselines', () => {
     });
   }
 
-  for (const testCase of ['brain1', 'breast1']) {
+  for (const testCase of IMAGE_CASES) {
     test(`${testCase}: the normalized matrices equal ${testCase}_glcm.npy`, () => {
       const c = glcmCase(testCase);
       const input = caseInput(c);

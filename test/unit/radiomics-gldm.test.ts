@@ -6,6 +6,7 @@ import {
   assertFeaturesMatch,
   assertMatrixMatches,
   caseInput,
+  IMAGE_CASES,
   readMatrixBaseline,
   sliceInput,
   TEXTURE_COLUMNS,
@@ -88,7 +89,7 @@ describe('GLDM against the PyRadiomics baselines', () => {
     });
   }
 
-  for (const testCase of ['brain1', 'breast1']) {
+  for (const testCase of IMAGE_CASES) {
     test(`${testCase}: the matrix equals ${testCase}_gldm.npy`, () => {
       const c = textureCase('gldm', testCase);
       const m = gldmMatrix(caseInput(c), c.settings);

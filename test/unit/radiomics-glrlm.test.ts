@@ -17,6 +17,8 @@ import { parseRadiomicsSettings, type RadiomicsSettingsInput } from '../../activ
 import {
   assertFeaturesMatch,
   caseInput,
+  COMBINED_COLUMNS,
+  IMAGE_CASES,
   MATRIX_TOLERANCE,
   readMatrixBaseline,
   sliceInput,
@@ -178,7 +180,7 @@ function glrlmCase(column: string): TextureCase {
 }
 
 describe('GLRLM against the PyRadiomics baselines', () => {
-  const columns = [...TEXTURE_COLUMNS, 'brain1_combined', 'breast1_combined'];
+  const columns = [...TEXTURE_COLUMNS, ...COMBINED_COLUMNS];
   for (const column of columns) {
     test(`${column}: every feature matches`, (t) => {
       const c = glrlmCase(column);
@@ -189,7 +191,7 @@ describe('GLRLM against the PyRadiomics baselines', () => {
     });
   }
 
-  for (const testCase of ['brain1', 'breast1']) {
+  for (const testCase of IMAGE_CASES) {
     test(`${testCase}: the matrices equal ${testCase}_glrlm.npy`, () => {
       const c = glrlmCase(testCase);
       const input = caseInput(c);

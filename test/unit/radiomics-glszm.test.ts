@@ -6,6 +6,7 @@ import {
   assertFeaturesMatch,
   assertMatrixMatches,
   caseInput,
+  IMAGE_CASES,
   readMatrixBaseline,
   sliceInput,
   TEXTURE_COLUMNS,
@@ -90,7 +91,7 @@ describe('GLSZM against the PyRadiomics baselines', () => {
     });
   }
 
-  for (const testCase of ['brain1', 'breast1']) {
+  for (const testCase of IMAGE_CASES) {
     test(`${testCase}: the matrix equals ${testCase}_glszm.npy`, () => {
       const c = textureCase('glszm', testCase);
       const m = glszmMatrix(caseInput(c), c.settings);

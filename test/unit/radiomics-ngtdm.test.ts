@@ -6,6 +6,7 @@ import {
   assertFeaturesMatch,
   assertMatrixMatches,
   caseInput,
+  IMAGE_CASES,
   readMatrixBaseline,
   sliceInput,
   TEXTURE_COLUMNS,
@@ -70,7 +71,7 @@ describe('NGTDM against the PyRadiomics baselines', () => {
     });
   }
 
-  for (const testCase of ['brain1', 'breast1']) {
+  for (const testCase of IMAGE_CASES) {
     test(`${testCase}: the matrix equals ${testCase}_ngtdm.npy (columns n_i, s_i, i)`, () => {
       const c = textureCase('ngtdm', testCase);
       const m = ngtdm.ngtdmMatrix(caseInput(c), c.settings);

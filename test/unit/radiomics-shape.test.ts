@@ -19,19 +19,13 @@ import {
 } from '../../activities/radiomics/marching-cubes-tables';
 import * as shape from '../../activities/radiomics/shape';
 import { parseDelimited } from '../../activities/tables/csv';
-import { REFERENCE_DIR } from '../support/pyradiomics-reference';
+import { REFERENCE_CASES } from '../support/pyradiomics-reference';
 
 const RELATIVE_TOLERANCE = 1e-6;
 const ABSOLUTE_TOLERANCE_NEAR_ZERO = 1e-9;
 
-const MORE_REFERENCE_DIR = path.resolve(REFERENCE_DIR, '../pyradiomics-more');
-const CASES = [
-  { name: 'brain1', dir: REFERENCE_DIR },
-  { name: 'breast1', dir: REFERENCE_DIR },
-  { name: 'brain2', dir: MORE_REFERENCE_DIR },
-  { name: 'lung1', dir: MORE_REFERENCE_DIR },
-  { name: 'lung2', dir: MORE_REFERENCE_DIR },
-];
+/** brain1, breast1 (pyradiomics), brain2, lung1, lung2 (pyradiomics-more), each with its folder. */
+const CASES = Object.entries(REFERENCE_CASES).map(([name, dir]) => ({ name, dir }));
 
 /**
  * brain1's baseline MeshVolume and SurfaceArea, and so Sphericity and SurfaceVolumeRatio, were

@@ -1,7 +1,9 @@
 /**
  * 2D shape features (activities/radiomics/shape2d.ts): against PyRadiomics' shape2D regression
- * baselines (brain1 and breast1, on the axial slice of the 3D label with the largest ROI area; see
- * the README of the reference data), and against closed-form values on synthetic masks.
+ * baselines (brain1 and breast1 from shared/reference/pyradiomics; brain2, lung1 and lung2 from
+ * pyradiomics-more, whose lung images are missing but whose masks are all shape2D needs), each on the
+ * axial slice of the 3D label with the largest ROI area (see the READMEs of the reference data), and
+ * against closed-form values on synthetic masks.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -15,7 +17,7 @@ import {
   SQUARE_EDGE_MIDPOINTS_X2,
 } from '../../activities/radiomics/marching-squares-tables';
 import * as shape2d from '../../activities/radiomics/shape2d';
-import { readBaselineColumn, readReferenceVolume } from '../support/pyradiomics-reference';
+import { readBaselineColumn, readReferenceVolume, REFERENCE_CASES } from '../support/pyradiomics-reference';
 
 const RELATIVE_TOLERANCE = 1e-6;
 const ABSOLUTE_TOLERANCE_NEAR_ZERO = 1e-9;
@@ -62,7 +64,7 @@ function largestAxialSlice(volume: Volume, label: number): { slice: number; coun
   return best;
 }
 
-for (const name of ['brain1', 'breast1']) {
+for (const name of Object.keys(REFERENCE_CASES)) {
   describe(`2D shape features of PyRadiomics case ${name} (largest axial slice)`, () => {
     const column = `${name}_shape2D`;
     const baseline = () => {
