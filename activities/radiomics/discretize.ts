@@ -84,21 +84,24 @@ export function binIndex(value: number, edges: Float64Array): number {
 /** 1-based gray level of every value (numpy.digitize over the PyRadiomics edges). A number is a binWidth. */
 export function discretize(values: Float64Array, binning: Binning | number): Int32Array {
   const edges = roiBinEdges(values, binning);
-  return Int32Array.from(values, (v) => binIndex(v, edges) + 1);
+  const levels = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) levels[i] = binIndex(values[i], edges) + 1;
+  return levels;
 }
 
 /** Voxel counts per bin (numpy.histogram(values, edges)[0]). A number is a binWidth. */
 export function histogram(values: Float64Array, binning: Binning | number): Float64Array {
   const edges = roiBinEdges(values, binning);
   const counts = new Float64Array(edges.length - 1);
-  for (const v of values) counts[binIndex(v, edges)]++;
+  for (let i = 0; i < values.length; i++) counts[binIndex(values[i], edges)]++;
   return counts;
 }
 
 function extent(values: Float64Array): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v < min) min = v;
     if (v > max) max = v;
   }

@@ -25,6 +25,7 @@ export function firstOrderFeatures(
   const sorted = Float64Array.from(x).sort();
   const p = binProbabilities(x, settings);
   const c = settings.voxelArrayShift;
+  const m2 = centralMoment(x, 2); // shared by Variance, StandardDeviation, Skewness and Kurtosis
   return {
     Energy: energy(x, c),
     TotalEnergy: totalEnergy(x, c, voxelVolumeMm3),
@@ -40,10 +41,10 @@ export function firstOrderFeatures(
     MeanAbsoluteDeviation: meanAbsoluteDeviation(x),
     RobustMeanAbsoluteDeviation: robustMeanAbsoluteDeviation(sorted),
     RootMeanSquared: rootMeanSquared(x, c),
-    StandardDeviation: standardDeviation(x),
-    Skewness: skewness(x),
-    Kurtosis: kurtosis(x),
-    Variance: variance(x),
+    StandardDeviation: Math.sqrt(m2),
+    Skewness: skewnessOf(m2, centralMoment(x, 3)),
+    Kurtosis: kurtosisOf(m2, centralMoment(x, 4)),
+    Variance: m2,
     Uniformity: uniformity(p),
   };
 }
@@ -57,7 +58,7 @@ export function binProbabilities(x: Float64Array, binning: Binning | number): nu
 /** Energy = Σ (X(i) + c)² */
 export function energy(x: Float64Array, c: number): number {
   let sum = 0;
-  for (const v of x) sum += (v + c) ** 2;
+  for (let i = 0; i < x.length; i++) sum += (x[i] + c) ** 2;
   return sum;
 }
 
@@ -114,7 +115,7 @@ export function range(sorted: Float64Array): number {
 /** Mean = 1/Np Σ X(i) */
 export function mean(x: Float64Array): number {
   let sum = 0;
-  for (const v of x) sum += v;
+  for (let i = 0; i < x.length; i++) sum += x[i];
   return sum / x.length;
 }
 
@@ -122,7 +123,7 @@ export function mean(x: Float64Array): number {
 export function meanAbsoluteDeviation(x: Float64Array): number {
   const m = mean(x);
   let sum = 0;
-  for (const v of x) sum += Math.abs(v - m);
+  for (let i = 0; i < x.length; i++) sum += Math.abs(x[i] - m);
   return sum / x.length;
 }
 
@@ -142,7 +143,7 @@ export function rootMeanSquared(x: Float64Array, c: number): number {
 export function centralMoment(x: Float64Array, k: number): number {
   const m = mean(x);
   let sum = 0;
-  for (const v of x) sum += (v - m) ** k;
+  for (let i = 0; i < x.length; i++) sum += (x[i] - m) ** k;
   return sum / x.length;
 }
 
@@ -158,14 +159,20 @@ export function standardDeviation(x: Float64Array): number {
 
 /** Skewness = μ3 / μ2^(3/2), 0 for a flat region */
 export function skewness(x: Float64Array): number {
-  const m2 = centralMoment(x, 2);
-  return m2 === 0 ? 0 : centralMoment(x, 3) / m2 ** 1.5;
+  return skewnessOf(centralMoment(x, 2), centralMoment(x, 3));
+}
+
+function skewnessOf(m2: number, m3: number): number {
+  return m2 === 0 ? 0 : m3 / m2 ** 1.5;
 }
 
 /** Kurtosis = μ4 / μ2² (not excess kurtosis: IBSI kurtosis + 3), 0 for a flat region */
 export function kurtosis(x: Float64Array): number {
-  const m2 = centralMoment(x, 2);
-  return m2 === 0 ? 0 : centralMoment(x, 4) / m2 ** 2;
+  return kurtosisOf(centralMoment(x, 2), centralMoment(x, 4));
+}
+
+function kurtosisOf(m2: number, m4: number): number {
+  return m2 === 0 ? 0 : m4 / m2 ** 2;
 }
 
 /** Uniformity = Σ p(i)² */

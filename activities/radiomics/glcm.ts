@@ -26,8 +26,11 @@
 import { textureAngles, type Offset } from './angles';
 import type { RadiomicsSettings } from './settings';
 import { symmetricEigenvalues } from './symmetric-eigenvalues';
-import { compactGrayLevels, EPSILON, meanIgnoringNaN, offsetMillimetres } from './texture-common';
+import { compactGrayLevels, EPSILON as SHARED_EPSILON, meanIgnoringNaN, offsetMillimetres, paddedLevels } from './texture-common';
 import type { TextureInput } from './texture-input';
+
+/** ε, as a module constant: an imported binding is a property read on every use in compiled CommonJS. */
+const EPSILON = SHARED_EPSILON;
 
 export type GlcmSettings = Pick<
   RadiomicsSettings,
@@ -45,38 +48,33 @@ export interface GlcmMatrices {
 
 /** The co-occurrence count matrix of every direction (symmetrical when settings.symmetricalGLCM). */
 export function glcmMatrices(input: TextureInput, settings: GlcmSettings): GlcmMatrices {
-  const { grayLevels, index } = compactGrayLevels(input);
+  const { grayLevels, position } = compactGrayLevels(input);
   const n = grayLevels.length;
-  const [nx, ny, nz] = input.size;
   const angles = textureAngles(input.size, {
     distances: settings.distances,
     force2Ddimension: settings.force2D ? settings.force2Ddimension : undefined,
   });
+  // On the box padded by the largest distance, a neighbour outside the box reads level 0.
+  const padded = paddedLevels(input, Math.max(...settings.distances));
+  // Every padded voxel's row/column in P (−1 outside the ROI).
+  const index = new Int32Array(padded.levels.length);
+  for (let v = 0; v < index.length; v++) index[v] = position[padded.levels[v]];
   const matrices = angles.map(([dx, dy, dz]) => {
-    const P = new Float64Array(n * n);
-    const step = dx + nx * (dy + ny * dz);
-    // Only centres whose neighbour at +θ lies inside the box.
-    const x0 = Math.max(0, -dx);
-    const x1 = Math.min(nx, nx - dx);
-    const y0 = Math.max(0, -dy);
-    const y1 = Math.min(ny, ny - dy);
-    const z0 = Math.max(0, -dz);
-    const z1 = Math.min(nz, nz - dz);
-    for (let z = z0; z < z1; z++) {
-      for (let y = y0; y < y1; y++) {
-        const row = nx * (y + ny * z);
-        for (let v = row + x0; v < row + x1; v++) {
-          const centre = index[v];
-          if (centre < 0) continue;
-          const neighbour = index[v + step];
-          if (neighbour >= 0) P[centre * n + neighbour]++;
-        }
-      }
-    }
+    const P = countPairs(index, padded.voxels, dx + padded.size[0] * (dy + padded.size[1] * dz), n);
     if (settings.symmetricalGLCM) addTranspose(P, n);
     return P;
   });
   return { grayLevels, angles, matrices };
+}
+
+/** P(i, j): ROI voxels of index i whose neighbour `step` further is an ROI voxel of index j. */
+function countPairs(index: Int32Array, voxels: Int32Array, step: number, n: number): Float64Array {
+  const P = new Float64Array(n * n);
+  for (let k = 0; k < voxels.length; k++) {
+    const neighbour = index[voxels[k] + step];
+    if (neighbour >= 0) P[index[voxels[k]] * n + neighbour]++;
+  }
+  return P;
 }
 
 /** P ← P + Pᵀ */
@@ -126,13 +124,15 @@ export function glcmProbabilities(glcm: GlcmMatrices, settings: GlcmSettings, sp
   }
   return matrices.map((P) => {
     const sum = total(P);
-    return P.map((value) => (sum === 0 ? NaN : value / sum));
+    const p = new Float64Array(P.length);
+    for (let k = 0; k < P.length; k++) p[k] = sum === 0 ? NaN : P[k] / sum;
+    return p;
   });
 }
 
 function total(values: Float64Array): number {
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i];
   return sum;
 }
 
@@ -155,6 +155,29 @@ export interface GlcmCoefficients {
   pxSuby: Float64Array;
   /** HXY, the joint entropy. */
   HXY: number;
+  /** The expectations Σ p(i, j)·f(i, j) of several features, see GlcmSums. */
+  sums: GlcmSums;
+}
+
+/**
+ * Expectations Σ p(i, j)·f(i, j) over the matrix (i, j the gray level values), each accumulated
+ * over the non-zero p(i, j) in row-major order, as its feature would sum it on its own; they are
+ * gathered in one pass because there are many matrices (one per direction and image).
+ */
+export interface GlcmSums {
+  /** Σ p(i, j)·i·j */
+  autocorrelation: number;
+  /** Σ p(i, j)(i + j − μx − μy)⁴, ³ and ² */
+  clusterProminence: number;
+  clusterShade: number;
+  clusterTendency: number;
+  /** Σ p(i, j)(i − j)² */
+  contrast: number;
+  /** σx² = Σ p(i, j)(i − μx)², σy² = Σ p(i, j)(j − μy)² */
+  varianceX: number;
+  varianceY: number;
+  /** Σ p(i, j)(i − μx)(j − μy) */
+  covariance: number;
 }
 
 export function glcmCoefficients(p: Float64Array, grayLevels: Int32Array, Ng: number): GlcmCoefficients {
@@ -176,34 +199,68 @@ export function glcmCoefficients(p: Float64Array, grayLevels: Int32Array, Ng: nu
       uy += pij * level[j];
       pxAddy[grayLevels[i] + grayLevels[j]] += pij;
       pxSuby[Math.abs(grayLevels[i] - grayLevels[j])] += pij;
-      HXY -= pij * Math.log2(pij + EPSILON);
+      // −p log2(p + ε); a zero p adds −0, which changes no sum, so it is skipped.
+      if (pij !== 0) HXY -= pij * Math.log2(pij + EPSILON);
     }
   }
-  return { p, n, level, Ng, px, py, ux, uy, pxAddy, pxSuby, HXY };
+  const sums = glcmSums(p, n, level, Ng, ux, uy);
+  return { p, n, level, Ng, px, py, ux, uy, pxAddy, pxSuby, HXY, sums };
 }
 
-/** Σ p(i, j) · f(i, j) over the matrix, with i, j the gray level values. */
-function expectation(c: GlcmCoefficients, f: (i: number, j: number) => number): number {
-  let sum = 0;
-  for (let a = 0; a < c.n; a++) {
-    for (let b = 0; b < c.n; b++) {
-      const pab = c.p[a * c.n + b];
-      if (pab !== 0) sum += pab * f(c.level[a], c.level[b]);
+function glcmSums(p: Float64Array, n: number, level: Float64Array, Ng: number, ux: number, uy: number): GlcmSums {
+  // The powers depend on i + j, i − j, i or j alone: each is computed once per value.
+  const cluster4 = new Float64Array(2 * Ng + 1);
+  const cluster3 = new Float64Array(2 * Ng + 1);
+  const cluster2 = new Float64Array(2 * Ng + 1);
+  const difference2 = new Float64Array(2 * Ng + 1);
+  for (let k = 0; k <= 2 * Ng; k++) {
+    const cluster = k - ux - uy; // i + j − μx − μy for i + j = k
+    cluster4[k] = cluster ** 4;
+    cluster3[k] = cluster ** 3;
+    cluster2[k] = cluster ** 2;
+    difference2[k] = (k - Ng) ** 2; // (i − j)² for i − j = k − Ng
+  }
+  const dx = new Float64Array(n); // i − μx per row, and its square
+  const dy = new Float64Array(n); // j − μy per column, and its square
+  const dx2 = new Float64Array(n);
+  const dy2 = new Float64Array(n);
+  for (let a = 0; a < n; a++) {
+    dx[a] = level[a] - ux;
+    dy[a] = level[a] - uy;
+    dx2[a] = dx[a] ** 2;
+    dy2[a] = dy[a] ** 2;
+  }
+  let autocorrelation = 0, clusterProminence = 0, clusterShade = 0, clusterTendency = 0;
+  let contrast = 0, varianceX = 0, varianceY = 0, covariance = 0;
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      const pab = p[a * n + b];
+      if (pab === 0) continue;
+      const i = level[a];
+      const j = level[b];
+      autocorrelation += pab * (i * j);
+      clusterProminence += pab * cluster4[i + j];
+      clusterShade += pab * cluster3[i + j];
+      clusterTendency += pab * cluster2[i + j];
+      contrast += pab * difference2[i - j + Ng];
+      varianceX += pab * dx2[a];
+      varianceY += pab * dy2[b];
+      covariance += pab * (dx[a] * dy[b]);
     }
   }
-  return sum;
+  return { autocorrelation, clusterProminence, clusterShade, clusterTendency, contrast, varianceX, varianceY, covariance };
 }
 
 /** −Σ q log2(q + ε) */
 function entropyOf(q: Float64Array): number {
   let sum = 0;
-  for (const v of q) sum -= v * Math.log2(v + EPSILON);
+  for (let k = 0; k < q.length; k++) sum -= q[k] * Math.log2(q[k] + EPSILON);
   return sum;
 }
 
 /** Autocorrelation = Σ p(i, j)·i·j */
 export function autocorrelation(c: GlcmCoefficients): number {
-  return expectation(c, (i, j) => i * j);
+  return c.sums.autocorrelation;
 }
 
 /** JointAverage = μx = Σ p(i, j)·i */
@@ -213,30 +270,30 @@ export function jointAverage(c: GlcmCoefficients): number {
 
 /** ClusterProminence = Σ (i + j − μx − μy)⁴ p(i, j) */
 export function clusterProminence(c: GlcmCoefficients): number {
-  return expectation(c, (i, j) => (i + j - c.ux - c.uy) ** 4);
+  return c.sums.clusterProminence;
 }
 
 /** ClusterShade = Σ (i + j − μx − μy)³ p(i, j) */
 export function clusterShade(c: GlcmCoefficients): number {
-  return expectation(c, (i, j) => (i + j - c.ux - c.uy) ** 3);
+  return c.sums.clusterShade;
 }
 
 /** ClusterTendency = Σ (i + j − μx − μy)² p(i, j) */
 export function clusterTendency(c: GlcmCoefficients): number {
-  return expectation(c, (i, j) => (i + j - c.ux - c.uy) ** 2);
+  return c.sums.clusterTendency;
 }
 
 /** Contrast = Σ (i − j)² p(i, j) */
 export function contrast(c: GlcmCoefficients): number {
-  return expectation(c, (i, j) => (i - j) ** 2);
+  return c.sums.contrast;
 }
 
 /** Correlation = (Σ p(i, j)(i − μx)(j − μy)) / (σx σy + ε); 1 when σx σy = 0 (flat region) */
 export function correlation(c: GlcmCoefficients): number {
-  const sigmaX = Math.sqrt(expectation(c, (i) => (i - c.ux) ** 2));
-  const sigmaY = Math.sqrt(expectation(c, (_, j) => (j - c.uy) ** 2));
+  const sigmaX = Math.sqrt(c.sums.varianceX);
+  const sigmaY = Math.sqrt(c.sums.varianceY);
   if (sigmaX * sigmaY === 0) return 1;
-  return expectation(c, (i, j) => (i - c.ux) * (j - c.uy)) / (sigmaX * sigmaY + EPSILON);
+  return c.sums.covariance / (sigmaX * sigmaY + EPSILON);
 }
 
 /** DifferenceAverage = Σk k·px−y(k) */
@@ -262,7 +319,7 @@ export function differenceVariance(c: GlcmCoefficients): number {
 /** JointEnergy = Σ p(i, j)² */
 export function jointEnergy(c: GlcmCoefficients): number {
   let sum = 0;
-  for (const v of c.p) sum += v * v;
+  for (let k = 0; k < c.p.length; k++) sum += c.p[k] * c.p[k];
   return sum;
 }
 
@@ -277,7 +334,10 @@ export function imc1(c: GlcmCoefficients): number {
   const HY = entropyOf(c.py);
   let HXY1 = 0;
   for (let a = 0; a < c.n; a++) {
-    for (let b = 0; b < c.n; b++) HXY1 -= c.p[a * c.n + b] * Math.log2(c.px[a] * c.py[b] + EPSILON);
+    for (let b = 0; b < c.n; b++) {
+      const pab = c.p[a * c.n + b];
+      if (pab !== 0) HXY1 -= pab * Math.log2(c.px[a] * c.py[b] + EPSILON); // a zero p adds −0: skipped
+    }
   }
   const div = Math.max(HX, HY);
   return div === 0 ? 0 : (c.HXY - HXY1) / div;
@@ -292,7 +352,7 @@ export function imc2(c: GlcmCoefficients): number {
   for (let a = 0; a < c.n; a++) {
     for (let b = 0; b < c.n; b++) {
       const q = c.px[a] * c.py[b];
-      HXY2 -= q * Math.log2(q + EPSILON);
+      if (q !== 0) HXY2 -= q * Math.log2(q + EPSILON); // a zero q adds −0: skipped
     }
   }
   if (HXY2 === c.HXY) return 0;
@@ -317,25 +377,46 @@ export function idm(c: GlcmCoefficients): number {
  * (Q is 1×1, no second eigenvalue) PyRadiomics returns 1.
  */
 export function mcc(c: GlcmCoefficients): number {
+  if (c.n < 2) return 1;
+  const eigenvalues = symmetricEigenvalues(mccMatrix(c), c.n);
+  return Math.sqrt(Math.max(eigenvalues[c.n - 2], 0));
+}
+
+/** B = Dx^−½·P·Dy⁻¹·Pᵀ·Dx^−½ (see mcc), n×n row-major. */
+function mccMatrix(c: GlcmCoefficients): Float64Array {
   const { n, p, px, py } = c;
-  if (n < 2) return 1;
-  const scale = Float64Array.from(px, (v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
+  const scale = new Float64Array(n);
+  const sqrtPy = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    scale[k] = px[k] > 0 ? 1 / Math.sqrt(px[k]) : 0;
+    sqrtPy[k] = Math.sqrt(py[k]);
+  }
   const weighted = new Float64Array(n * n); // p(i, k) / sqrt(py(k))
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < n; k++) weighted[i * n + k] = py[k] > 0 ? p[i * n + k] / Math.sqrt(py[k]) : 0;
+    for (let k = 0; k < n; k++) weighted[i * n + k] = py[k] > 0 ? p[i * n + k] / sqrtPy[k] : 0;
   }
+  // Σk over the k where row i of `weighted` is not zero: the other terms are +0 (all are ≥ 0).
+  const nonZero: number[][] = [];
+  for (let i = 0; i < n; i++) nonZero.push(nonZeroColumns(weighted, i, n));
   const B = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     if (scale[i] === 0) continue;
+    const columns = nonZero[i];
     for (let j = i; j < n; j++) {
       if (scale[j] === 0) continue;
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += weighted[i * n + k] * weighted[j * n + k];
+      for (let c = 0; c < columns.length; c++) sum += weighted[i * n + columns[c]] * weighted[j * n + columns[c]];
       B[i * n + j] = B[j * n + i] = sum * scale[i] * scale[j];
     }
   }
-  const eigenvalues = symmetricEigenvalues(B, n);
-  return Math.sqrt(Math.max(eigenvalues[n - 2], 0));
+  return B;
+}
+
+/** The columns k, ascending, where m(i, k) ≠ 0 (m n×n row-major). */
+function nonZeroColumns(m: Float64Array, i: number, n: number): number[] {
+  const columns: number[] = [];
+  for (let k = 0; k < n; k++) if (m[i * n + k] !== 0) columns.push(k);
+  return columns;
 }
 
 /** Idmn = Σk px−y(k) / (1 + k²/Ng²) */
@@ -369,7 +450,7 @@ export function inverseVariance(c: GlcmCoefficients): number {
 /** MaximumProbability = max p(i, j) */
 export function maximumProbability(c: GlcmCoefficients): number {
   let max = -Infinity;
-  for (const v of c.p) if (v > max) max = v;
+  for (let k = 0; k < c.p.length; k++) if (c.p[k] > max) max = c.p[k];
   return max;
 }
 
@@ -387,7 +468,7 @@ export function sumEntropy(c: GlcmCoefficients): number {
 
 /** SumSquares = Σ (i − μx)² p(i, j) */
 export function sumSquares(c: GlcmCoefficients): number {
-  return expectation(c, (i) => (i - c.ux) ** 2);
+  return c.sums.varianceX;
 }
 
 /** Every GLCM feature, by PyRadiomics name, as a function of one normalized matrix. */

@@ -11,41 +11,39 @@
 import type { RadiomicsSettings } from './settings';
 import type { TextureInput } from './texture-input';
 import * as ls from './level-size-matrix';
-import { neighbourhood } from './neighbourhood';
+import { neighbourhood, neighbourSteps } from './neighbourhood';
+import { paddedLevels, type PaddedLevels } from './texture-common';
 
 export type GldmMatrix = ls.LevelSizeMatrix;
 export type GldmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension' | 'gldm_a'>;
 
-/** The GLDM of the ROI. */
+/** The GLDM of the ROI (on the box padded by the largest distance: neighbours outside it read 0). */
 export function gldmMatrix(input: TextureInput, settings: GldmSettings): GldmMatrix {
-  const { levels, size, voxelCount } = input;
-  const [nx, ny, nz] = size;
-  const { count, dx, dy, dz, step } = neighbourhood(size, settings);
-  // PyRadiomics passes α to C as an int; on integer gray levels |difference| ≤ α equals |difference| ≤ ⌊α⌋.
-  const alpha = settings.gldm_a;
-  const voxelLevel = new Int32Array(voxelCount);
-  const dependence = new Int32Array(voxelCount);
-  let n = 0;
-  for (let z = 0, index = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, index++) {
-        const gray = levels[index];
-        if (gray === 0) continue;
-        let dependent = 1;
-        for (let a = 0; a < count; a++) {
-          const xn = x + dx[a];
-          const yn = y + dy[a];
-          const zn = z + dz[a];
-          if (xn < 0 || xn >= nx || yn < 0 || yn >= ny || zn < 0 || zn >= nz) continue;
-          const neighbour = levels[index + step[a]];
-          if (neighbour !== 0 && Math.abs(gray - neighbour) <= alpha) dependent++;
-        }
-        voxelLevel[n] = gray;
-        dependence[n++] = dependent;
-      }
+  const neighbours = neighbourhood(input.size, settings);
+  const padded = paddedLevels(input, Math.max(...settings.distances));
+  const { voxelLevel, dependence } = dependences(padded, neighbourSteps(neighbours, padded.size), settings.gldm_a);
+  return ls.tallyLevelSize(voxelLevel, dependence, padded.voxels.length);
+}
+
+/**
+ * Gray level and dependence of every ROI voxel of the padded box. PyRadiomics passes α to C as an
+ * int; on integer gray levels |difference| ≤ α equals |difference| ≤ ⌊α⌋.
+ */
+function dependences(padded: PaddedLevels, step: Int32Array, alpha: number): { voxelLevel: Int32Array; dependence: Int32Array } {
+  const { levels, voxels } = padded;
+  const voxelLevel = new Int32Array(voxels.length);
+  const dependence = new Int32Array(voxels.length);
+  for (let n = 0; n < voxels.length; n++) {
+    const gray = levels[voxels[n]];
+    let dependent = 1;
+    for (let a = 0; a < step.length; a++) {
+      const neighbour = levels[voxels[n] + step[a]];
+      if (neighbour !== 0 && Math.abs(gray - neighbour) <= alpha) dependent++;
     }
+    voxelLevel[n] = gray;
+    dependence[n] = dependent;
   }
-  return ls.tallyLevelSize(voxelLevel, dependence, n);
+  return { voxelLevel, dependence };
 }
 
 /** All 14 GLDM features, by PyRadiomics name (the deprecated GLNN and DependencePercentage are left out). */

@@ -24,8 +24,11 @@
  */
 import { textureAngles, type Offset } from './angles';
 import type { RadiomicsSettings } from './settings';
-import { compactGrayLevels, EPSILON, meanIgnoringNaN, offsetMillimetres } from './texture-common';
+import { compactGrayLevels, EPSILON as SHARED_EPSILON, meanIgnoringNaN, offsetMillimetres, paddedLevels } from './texture-common';
 import type { TextureInput } from './texture-input';
+
+/** ε, as a module constant: an imported binding is a property read on every use in compiled CommonJS. */
+const EPSILON = SHARED_EPSILON;
 
 export type GlrlmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension' | 'weightingNorm'>;
 
@@ -42,58 +45,66 @@ export interface GlrlmMatrices {
 
 /** The run-length matrix of every direction, with columns for run lengths 1..max(box size). */
 export function glrlmMatrices(input: TextureInput, settings: GlrlmSettings): GlrlmMatrices {
-  const { grayLevels, index } = compactGrayLevels(input);
+  const { grayLevels } = compactGrayLevels(input);
   const [nx, ny, nz] = input.size;
   const nr = Math.max(nx, ny, nz);
   const angles = textureAngles(input.size, {
     force2Ddimension: settings.force2D ? settings.force2Ddimension : undefined,
   });
-  const matrices = angles.map((angle) => runLengthMatrix(index, input.size, angle, grayLevels.length, nr));
-  return { grayLevels, runLengths: Int32Array.from({ length: nr }, (_, r) => r + 1), angles, matrices };
+  const matrices = angles.map((angle) => runLengthMatrix(input, angle, nr));
+  const runLengths = new Int32Array(nr);
+  for (let r = 0; r < nr; r++) runLengths[r] = r + 1;
+  return { grayLevels, runLengths, angles, matrices };
 }
 
-/** Count the runs along one direction (each offset component is −1, 0 or 1). */
-function runLengthMatrix(index: Int32Array, size: readonly number[], angle: Offset, ng: number, nr: number): Float64Array {
-  const [nx, ny, nz] = size;
+/**
+ * Count the runs along one direction (each offset component is −1, 0 or 1): from every ROI voxel
+ * that starts a run (the voxel one step back has another level, or is outside the ROI), step
+ * forward while the level stays the same. The box is padded by a voxel of level 0, so no step
+ * leaves the array and no run goes on outside the box.
+ */
+function runLengthMatrix(input: TextureInput, angle: Offset, nr: number): Float64Array {
+  const { levels, size, voxels } = paddedLevels(input, 1);
+  const { grayLevels, position: row } = compactGrayLevels(input);
   const [dx, dy, dz] = angle;
-  const P = new Float64Array(ng * nr);
+  const step = dx + size[0] * (dy + size[1] * dz);
+  const P = new Float64Array(grayLevels.length * nr);
+  let longestRun = 0;
+  for (let k = 0; k < voxels.length; k++) {
+    const v = voxels[k];
+    const level = levels[v];
+    if (levels[v - step] === level) continue; // inside a run that started earlier
+    let run = 1;
+    while (levels[v + run * step] === level) run++;
+    P[row[level] * nr + run - 1]++;
+    if (run > longestRun) longestRun = run;
+  }
+  // PyRadiomics drops a direction in which no line holds more than one ROI voxel (only runs of
+  // length 1, and no two ROI voxels on one line even apart).
+  if (longestRun < 2 && !someLineHoldsSeveral(input, angle)) P.fill(0);
+  return P;
+}
+
+/** Whether some line of the box along `angle` holds more than one ROI voxel. */
+function someLineHoldsSeveral(input: TextureInput, angle: Offset): boolean {
+  const [nx, ny, nz] = input.size;
+  const [dx, dy, dz] = angle;
   const step = dx + nx * (dy + ny * dz);
-  let lineWithSeveralVoxels = false;
+  // A line starts where the voxel one step back lies outside the box.
+  const outside = (x: number, y: number, z: number) => x < 0 || x >= nx || y < 0 || y >= ny || z < 0 || z >= nz;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
-        // A line starts where the voxel one step back along the direction lies outside the box.
-        const px = x - dx;
-        const py = y - dy;
-        const pz = z - dz;
-        if (px >= 0 && px < nx && py >= 0 && py < ny && pz >= 0 && pz < nz) continue;
-        // Voxels on this line: steps until some moving axis leaves the box.
-        let length = Infinity;
-        if (dx !== 0) length = Math.min(length, dx > 0 ? nx - x : x + 1);
-        if (dy !== 0) length = Math.min(length, dy > 0 ? ny - y : y + 1);
-        if (dz !== 0) length = Math.min(length, dz > 0 ? nz - z : z + 1);
-        let v = x + nx * (y + ny * z);
-        let level = -1; // current run's gray level index, −1 = no run
-        let run = 0;
+        if (!outside(x - dx, y - dy, z - dz)) continue;
         let roiVoxels = 0;
-        for (let s = 0; s < length; s++, v += step) {
-          const current = index[v];
-          if (current === level && level >= 0) {
-            run++;
-          } else {
-            if (level >= 0) P[level * nr + run - 1]++;
-            level = current;
-            run = current >= 0 ? 1 : 0;
-          }
-          if (current >= 0) roiVoxels++;
+        for (let [i, j, k, v] = [x, y, z, x + nx * (y + ny * z)]; !outside(i, j, k); i += dx, j += dy, k += dz, v += step) {
+          if (input.levels[v] !== 0) roiVoxels++;
         }
-        if (level >= 0) P[level * nr + run - 1]++;
-        if (roiVoxels > 1) lineWithSeveralVoxels = true;
+        if (roiVoxels > 1) return true;
       }
     }
   }
-  if (!lineWithSeveralVoxels) P.fill(0); // PyRadiomics drops such a direction (only runs of length 1)
-  return P;
+  return false;
 }
 
 /** PyRadiomics' GLRLM weight ‖d‖ of a direction (1 for 'no_weighting'). */
@@ -152,7 +163,7 @@ export function glrlmForFeatures(glrlm: GlrlmMatrices, settings: GlrlmSettings, 
   });
   return {
     grayLevels: glrlm.grayLevels,
-    runLengths: Int32Array.from(columns, (r) => glrlm.runLengths[r]),
+    runLengths: Int32Array.from(columns.map((r) => glrlm.runLengths[r])),
     angles,
     matrices: compacted,
   };
@@ -275,8 +286,8 @@ export function runVariance(c: GlrlmCoefficients): number {
 export function runEntropy(c: GlrlmCoefficients): number {
   if (Number.isNaN(c.Nr)) return NaN; // no runs (numpy would sum an empty matrix to 0)
   let sum = 0;
-  for (const value of c.P) {
-    const p = value / c.Nr;
+  for (let k = 0; k < c.P.length; k++) {
+    const p = c.P[k] / c.Nr;
     sum -= p * Math.log2(p + EPSILON);
   }
   return sum;
@@ -314,7 +325,7 @@ export function longRunHighGrayLevelEmphasis(c: GlrlmCoefficients): number {
 
 function sumOfSquares(values: Float64Array): number {
   let sum = 0;
-  for (const v of values) sum += v * v;
+  for (let k = 0; k < values.length; k++) sum += values[k] * values[k];
   return sum;
 }
 

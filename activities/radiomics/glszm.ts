@@ -12,55 +12,59 @@
 import type { RadiomicsSettings } from './settings';
 import type { TextureInput } from './texture-input';
 import * as ls from './level-size-matrix';
-import { neighbourhood } from './neighbourhood';
+import { neighbourhood, neighbourSteps } from './neighbourhood';
+import { paddedLevels, type PaddedLevels } from './texture-common';
 
 export type GlszmMatrix = ls.LevelSizeMatrix;
 export type GlszmSettings = Pick<RadiomicsSettings, 'force2D' | 'force2Ddimension'>;
 
-/** The GLSZM of the ROI: zones found by flood fill with an explicit stack. */
+/**
+ * The GLSZM of the ROI: zones found by flood fill with an explicit stack, on the box padded by
+ * one voxel of level 0 (no neighbour is then outside the array, and none outside the box matches).
+ */
 export function glszmMatrix(input: TextureInput, settings: GlszmSettings): GlszmMatrix {
-  const { levels, size, voxelCount } = input;
-  const [nx, ny, nz] = size;
-  const plane = nx * ny;
-  const { count, dx, dy, dz, step } = neighbourhood(size, {
+  const neighbours = neighbourhood(input.size, {
     distances: [1],
     force2D: settings.force2D,
     force2Ddimension: settings.force2Ddimension,
   });
-  const assigned = new Uint8Array(levels.length);
+  const padded = paddedLevels(input, 1);
+  const { zoneLevel, zoneSize, zones } = findZones(padded, neighbourSteps(neighbours, padded.size));
+  return ls.tallyLevelSize(zoneLevel, zoneSize, zones);
+}
+
+/** Gray level and size of every zone, in the order their first voxel comes in the scan. */
+function findZones(padded: PaddedLevels, step: Int32Array): { zoneLevel: Int32Array; zoneSize: Int32Array; zones: number } {
+  const { voxels } = padded;
+  // Gray levels of the voxels not yet in a zone: a voxel's level is set to 0 when it joins one.
+  const unassigned = padded.levels.slice();
   // Every voxel is pushed at most once, so the stack never holds more than Np voxels.
-  const stack = new Int32Array(voxelCount);
-  const zoneLevel = new Int32Array(voxelCount);
-  const zoneSize = new Int32Array(voxelCount);
+  const stack = new Int32Array(voxels.length);
+  const zoneLevel = new Int32Array(voxels.length);
+  const zoneSize = new Int32Array(voxels.length);
   let zones = 0;
-  for (let start = 0; start < levels.length; start++) {
-    const gray = levels[start];
-    if (gray === 0 || assigned[start]) continue;
-    assigned[start] = 1;
+  for (let next = 0; next < voxels.length; next++) {
+    const start = voxels[next];
+    const gray = unassigned[start];
+    if (gray === 0) continue;
+    unassigned[start] = 0;
     stack[0] = start;
     let top = 1;
-    let voxels = 0;
+    let zoneVoxels = 0;
     while (top > 0) {
       const k = stack[--top];
-      voxels++;
-      const x = k % nx;
-      const y = ((k - x) / nx) % ny;
-      const z = (k - x - nx * y) / plane;
-      for (let a = 0; a < count; a++) {
-        const xn = x + dx[a];
-        const yn = y + dy[a];
-        const zn = z + dz[a];
-        if (xn < 0 || xn >= nx || yn < 0 || yn >= ny || zn < 0 || zn >= nz) continue;
+      zoneVoxels++;
+      for (let a = 0; a < step.length; a++) {
         const neighbour = k + step[a];
-        if (levels[neighbour] !== gray || assigned[neighbour]) continue;
-        assigned[neighbour] = 1;
+        if (unassigned[neighbour] !== gray) continue;
+        unassigned[neighbour] = 0;
         stack[top++] = neighbour;
       }
     }
     zoneLevel[zones] = gray;
-    zoneSize[zones++] = voxels;
+    zoneSize[zones++] = zoneVoxels;
   }
-  return ls.tallyLevelSize(zoneLevel, zoneSize, zones);
+  return { zoneLevel, zoneSize, zones };
 }
 
 /** All 16 GLSZM features, by PyRadiomics name. */

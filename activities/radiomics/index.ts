@@ -110,12 +110,15 @@ export function extractWithParams(
   }
   for (const [imageType, options] of Object.entries(params.imageTypes)) {
     const typeSettings = Object.keys(options).length > 0 ? parseRadiomicsSettings({ ...settings, ...options }) : settings;
+    // Derived images only within the ROI's box, where features read them (as PyRadiomics crops them).
+    const box = imageType === 'Original' ? undefined : labelBoundingBox(prepared.mask, typeSettings.label);
     const images: DerivedImage[] =
       imageType === 'Original'
         ? [{ name: IMAGE_TYPE, image: prepared.image }]
-        : derivedImages(imageType as DerivedImageType, prepared.image, typeSettings);
+        : derivedImages(imageType as DerivedImageType, prepared.image, typeSettings, box);
+    const inputs = box ? { ...prepared, mask: cropVolume(prepared.mask, box) } : prepared;
     for (const derived of images) {
-      const context = familyContext(derived.image, prepared, typeSettings, sources);
+      const context = familyContext(derived.image, inputs, typeSettings, sources);
       for (const [className, wanted] of classes.filter(([c]) => !isShape(c))) {
         Object.assign(out, classFeatures(derived.name, className, wanted, context));
       }

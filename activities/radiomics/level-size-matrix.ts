@@ -165,8 +165,8 @@ export function sizeVariance(s: LevelSizeSums): number {
 /** SizeEntropy = −Σ p(i, j) · log2(p(i, j) + ε) */
 export function sizeEntropy(s: LevelSizeSums): number {
   let sum = 0;
-  for (const v of s.matrix.counts) {
-    const p = v / s.total;
+  for (let k = 0; k < s.matrix.counts.length; k++) {
+    const p = s.matrix.counts[k] / s.total;
     sum -= p * Math.log2(p + EPSILON);
   }
   return sum;
@@ -204,6 +204,6 @@ export function largeSizeHighGrayLevelEmphasis(s: LevelSizeSums): number {
 
 function sumOfSquares(values: Float64Array): number {
   let sum = 0;
-  for (const v of values) sum += v * v;
+  for (let k = 0; k < values.length; k++) sum += values[k] * values[k];
   return sum;
 }

@@ -48,3 +48,8 @@ export function neighbourhood(size: Vec3, options: NeighbourhoodOptions): Neighb
   });
   return result;
 }
+
+/** The flat index offsets of the neighbourhood's offsets in a volume of size `size` (e.g. a padded box). */
+export function neighbourSteps(neighbours: Neighbourhood, size: readonly number[]): Int32Array {
+  return neighbours.dx.map((dx, a) => dx + size[0] * (neighbours.dy[a] + size[1] * neighbours.dz[a]));
+}

@@ -13,7 +13,8 @@
  */
 import type { RadiomicsSettings } from './settings';
 import type { TextureInput } from './texture-input';
-import { neighbourhood } from './neighbourhood';
+import { neighbourhood, neighbourSteps } from './neighbourhood';
+import { paddedLevels, type PaddedLevels } from './texture-common';
 
 export interface NgtdmMatrix {
   /** Gray level i of each row, ascending. */
@@ -26,36 +27,12 @@ export interface NgtdmMatrix {
 
 export type NgtdmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'force2Ddimension'>;
 
-/** The NGTDM of the ROI. */
+/** The NGTDM of the ROI (on the box padded by the largest distance: neighbours outside it read 0). */
 export function ngtdmMatrix(input: TextureInput, settings: NgtdmSettings): NgtdmMatrix {
-  const { levels, size, maxLevel } = input;
-  const [nx, ny, nz] = size;
-  const { count, dx, dy, dz, step } = neighbourhood(size, settings);
-  const n = new Float64Array(maxLevel + 1);
-  const s = new Float64Array(maxLevel + 1);
-  // Voxels in PyRadiomics' (z, y, x) C order, so s_i accumulates in the same order.
-  for (let z = 0, index = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, index++) {
-        const gray = levels[index];
-        if (gray === 0) continue;
-        let neighbours = 0;
-        let sum = 0;
-        for (let a = 0; a < count; a++) {
-          const xn = x + dx[a];
-          const yn = y + dy[a];
-          const zn = z + dz[a];
-          if (xn < 0 || xn >= nx || yn < 0 || yn >= ny || zn < 0 || zn >= nz) continue;
-          const neighbour = levels[index + step[a]];
-          if (neighbour === 0) continue;
-          neighbours++;
-          sum += neighbour;
-        }
-        n[gray]++;
-        if (neighbours > 0) s[gray] += Math.abs(gray - sum / neighbours);
-      }
-    }
-  }
+  const { maxLevel } = input;
+  const neighbours = neighbourhood(input.size, settings);
+  const padded = paddedLevels(input, Math.max(...settings.distances));
+  const { n, s } = neighbourDifferences(padded, neighbourSteps(neighbours, padded.size), maxLevel);
   let rows = 0;
   for (let g = 1; g <= maxLevel; g++) if (n[g] > 0) rows++;
   const matrix: NgtdmMatrix = {
@@ -72,6 +49,29 @@ export function ngtdmMatrix(input: TextureInput, settings: NgtdmSettings): Ngtdm
   return matrix;
 }
 
+/** n_i and s_i per gray level 0..maxLevel, over the ROI voxels of the padded box. */
+function neighbourDifferences(padded: PaddedLevels, step: Int32Array, maxLevel: number): { n: Float64Array; s: Float64Array } {
+  const { levels, voxels } = padded;
+  const n = new Float64Array(maxLevel + 1);
+  const s = new Float64Array(maxLevel + 1);
+  // Voxels in PyRadiomics' (z, y, x) C order, so s_i accumulates in the same order.
+  for (let k = 0; k < voxels.length; k++) {
+    const v = voxels[k];
+    const gray = levels[v];
+    let count = 0;
+    let sum = 0;
+    for (let a = 0; a < step.length; a++) {
+      const neighbour = levels[v + step[a]];
+      if (neighbour === 0) continue;
+      count++;
+      sum += neighbour;
+    }
+    n[gray]++;
+    if (count > 0) s[gray] += Math.abs(gray - sum / count);
+  }
+  return { n, s };
+}
+
 /** p_i, s_i, i and Nvp of a matrix. */
 export interface NgtdmTerms {
   p: Float64Array;
@@ -84,8 +84,9 @@ export interface NgtdmTerms {
 
 export function ngtdmTerms(matrix: NgtdmMatrix): NgtdmTerms {
   let nvp = 0;
-  for (const v of matrix.counts) nvp += v;
-  const p = Float64Array.from(matrix.counts, (v) => v / nvp);
+  for (let k = 0; k < matrix.counts.length; k++) nvp += matrix.counts[k];
+  const p = new Float64Array(matrix.counts.length);
+  for (let k = 0; k < p.length; k++) p[k] = matrix.counts[k] / nvp;
   return { p, s: matrix.differences, i: matrix.grayLevels, nvp, ng: p.length };
 }
 
@@ -158,6 +159,6 @@ function weightedDifference(t: NgtdmTerms): number {
 
 function sum(values: Float64Array): number {
   let total = 0;
-  for (const v of values) total += v;
+  for (let k = 0; k < values.length; k++) total += values[k];
   return total;
 }

@@ -56,7 +56,7 @@ export function checkRoi(image: Volume, mask: Volume, label: number, sources: Ro
     throw new InvalidMaskError(message, sources.maskUri);
   }
   let notFinite = 0;
-  for (const i of indices) if (!Number.isFinite(image.data[i])) notFinite++;
+  for (let n = 0; n < count; n++) if (!Number.isFinite(image.data[indices[n]])) notFinite++;
   if (notFinite > 0) {
     throw new CorruptImageError(
       `${imageName}: ${notFinite} of the ${count} voxels inside label ${label} of ${maskName} are NaN or infinite`,
@@ -88,7 +88,8 @@ export function roiBoundingBox(mask: Volume, label: number): BoundingBox {
   const lower: Vec3 = [Infinity, Infinity, Infinity];
   const upper: Vec3 = [-Infinity, -Infinity, -Infinity];
   const indices = roiVoxelIndices(mask, label);
-  for (const index of indices) {
+  for (let n = 0; n < indices.length; n++) {
+    const index = indices[n];
     const ijk = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
     for (let a = 0; a < 3; a++) {
       if (ijk[a] < lower[a]) lower[a] = ijk[a];

@@ -20,9 +20,12 @@
  */
 import { InvalidMaskError } from '../errors';
 import type { Vec3, Volume } from '../imaging/volume';
-import { CUBE_CORNERS, EDGE_MIDPOINTS_X2, TRIANGLES, TRIANGLE_ROW } from './marching-cubes-tables';
+import * as tables from './marching-cubes-tables';
 import { roiBoundingBox } from './roi';
 import { voxelVolume } from './shape-basic';
+
+// Module constants: an imported binding is a property read (a getter) on every use in compiled CommonJS.
+const { CUBE_CORNERS, EDGE_MIDPOINTS_X2, TRIANGLES, TRIANGLE_ROW } = tables;
 
 /** PyRadiomics' deprecated shape features: computed only on request, never in the default set. */
 export const DEPRECATED_SHAPE_FEATURES = ['Compactness1', 'Compactness2', 'SphericalDisproportion'] as const;
@@ -177,10 +180,16 @@ export function meshAreaAndVolume(roi: PaddedRoi): { surfaceArea: number; volume
   const points = new Float64Array(36);
   let area = 0;
   let volume6 = 0;
-  const triangles = TRIANGLES; // a local: imported bindings are property reads in compiled CommonJS
+  const triangles = TRIANGLES;
+  const extent = rowExtents(roi);
   for (let k = 0; k < nz - 1; k++) {
     for (let j = 0; j < ny - 1; j++) {
-      for (let i = 0; i < nx - 1; i++) {
+      // Only cubes with a corner inside the ROI have triangles: those between the first and the
+      // last inside voxel of the four voxel rows the cubes of this row span.
+      const rows = [j + ny * k, j + 1 + ny * k, j + ny * (k + 1), j + 1 + ny * (k + 1)];
+      const first = Math.max(0, Math.min(...rows.map((r) => extent.first[r])) - 1);
+      const last = Math.min(nx - 2, Math.max(...rows.map((r) => extent.last[r])));
+      for (let i = first; i <= last; i++) {
         const base = i + nx * (j + ny * k);
         let cube = 0;
         for (let c = 0; c < 8; c++) if (roi.inside[base + cornerSteps[c]]) cube |= 1 << c;
@@ -204,6 +213,24 @@ export function meshAreaAndVolume(roi: PaddedRoi): { surfaceArea: number; volume
     }
   }
   return { surfaceArea: area, volume: volume6 / 6 };
+}
+
+/**
+ * Per voxel row (j, k) of the padded ROI, row index j + ny·k: the x of its first and last voxel
+ * inside the ROI (first = nx, last = −1 for a row without any).
+ */
+function rowExtents(roi: PaddedRoi): { first: Int32Array; last: Int32Array } {
+  const [nx, ny, nz] = roi.size;
+  const first = new Int32Array(ny * nz).fill(nx);
+  const last = new Int32Array(ny * nz).fill(-1);
+  for (let row = 0; row < ny * nz; row++) {
+    for (let i = 0; i < nx; i++) {
+      if (!roi.inside[row * nx + i]) continue;
+      if (first[row] === nx) first[row] = i;
+      last[row] = i;
+    }
+  }
+  return { first, last };
 }
 
 /** Physical (z, y, x) positions of the 12 edge midpoints of the cube at local voxel (i, j, k). */
@@ -293,21 +320,35 @@ export interface Diameters {
  * hull vertices in all three.
  */
 export function meshDiameters(vertices: Int32Array, spacing: Vec3): Diameters {
-  const count = vertices.length / 3;
-  const physical = new Float64Array(3 * count);
-  for (let n = 0; n < 3 * count; n++) physical[n] = (vertices[n] / 2) * spacing[n % 3];
-  const extremeEverywhere = new Uint8Array(count).fill(1);
-  const planeMaximum = (axis: number): number => {
-    const { maximum, onHull } = planeDiameters(vertices, physical, axis);
-    for (let n = 0; n < count; n++) extremeEverywhere[n] &= onHull[n];
-    return Math.sqrt(maximum);
+  const physical = physicalPositions(vertices, spacing);
+  const slice = planeDiameters(vertices, physical, 2);
+  const column = planeDiameters(vertices, physical, 1);
+  const row = planeDiameters(vertices, physical, 0);
+  const candidates = hullVerticesInAll([slice.onHull, column.onHull, row.onHull]);
+  return {
+    slice: Math.sqrt(slice.maximum),
+    column: Math.sqrt(column.maximum),
+    row: Math.sqrt(row.maximum),
+    all: Math.sqrt(largestSquaredDistance(physical, candidates)),
   };
-  const slice = planeMaximum(2);
-  const column = planeMaximum(1);
-  const row = planeMaximum(0);
+}
+
+/** Physical positions (x/2·Δx, y/2·Δy, z/2·Δz) of vertices given as doubled voxel coordinates. */
+function physicalPositions(vertices: Int32Array, spacing: Vec3): Float64Array {
+  const physical = new Float64Array(vertices.length);
+  for (let n = 0; n < vertices.length; n += 3) {
+    physical[n] = (vertices[n] / 2) * spacing[0];
+    physical[n + 1] = (vertices[n + 1] / 2) * spacing[1];
+    physical[n + 2] = (vertices[n + 2] / 2) * spacing[2];
+  }
+  return physical;
+}
+
+/** The vertices that are hull vertices in each of the three planes through them. */
+function hullVerticesInAll(onHull: Uint8Array[]): number[] {
   const candidates: number[] = [];
-  for (let n = 0; n < count; n++) if (extremeEverywhere[n]) candidates.push(n);
-  return { slice, column, row, all: Math.sqrt(largestSquaredDistance(physical, candidates)) };
+  for (let n = 0; n < onHull[0].length; n++) if (onHull[0][n] && onHull[1][n] && onHull[2][n]) candidates.push(n);
+  return candidates;
 }
 
 /**
@@ -322,19 +363,14 @@ function planeDiameters(
   const count = vertices.length / 3;
   const u = (axis + 1) % 3;
   const w = (axis + 2) % 3;
-  const order = Array.from({ length: count }, (_, n) => n).sort(
-    (a, b) =>
-      vertices[3 * a + axis] - vertices[3 * b + axis] ||
-      vertices[3 * a + u] - vertices[3 * b + u] ||
-      vertices[3 * a + w] - vertices[3 * b + w],
-  );
+  const order = sortedByCoordinates(vertices, [axis, u, w]);
   const onHull = new Uint8Array(count);
   let maximum = 0;
   for (let start = 0; start < count; ) {
     let end = start + 1;
     while (end < count && vertices[3 * order[end] + axis] === vertices[3 * order[start] + axis]) end++;
-    const hull = convexHull2D(order.slice(start, end), vertices, u, w);
-    for (const n of hull) onHull[n] = 1;
+    const hull = convexHull2D(order.subarray(start, end), vertices, u, w);
+    for (let h = 0; h < hull.length; h++) onHull[hull[h]] = 1;
     maximum = Math.max(maximum, largestSquaredDistance(physical, hull));
     start = end;
   }
@@ -342,24 +378,54 @@ function planeDiameters(
 }
 
 /**
+ * The vertex numbers ordered by their coordinates along axes[0], then axes[1], then axes[2]:
+ * stable counting sorts by each coordinate (integers in a small range), the least significant first.
+ */
+function sortedByCoordinates(vertices: Int32Array, axes: [number, number, number]): Int32Array<ArrayBuffer> {
+  let order = new Int32Array(vertices.length / 3);
+  for (let n = 0; n < order.length; n++) order[n] = n;
+  for (const axis of [axes[2], axes[1], axes[0]]) order = stableSortByCoordinate(order, vertices, axis);
+  return order;
+}
+
+function stableSortByCoordinate(order: Int32Array, vertices: Int32Array, axis: number): Int32Array<ArrayBuffer> {
+  if (order.length === 0) return new Int32Array(0);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < order.length; k++) {
+    min = Math.min(min, vertices[3 * order[k] + axis]);
+    max = Math.max(max, vertices[3 * order[k] + axis]);
+  }
+  // start[c − min] = number of vertices with a smaller coordinate: where those with coordinate c go.
+  const start = new Int32Array(max - min + 2);
+  for (let k = 0; k < order.length; k++) start[vertices[3 * order[k] + axis] - min + 1]++;
+  for (let c = 1; c < start.length; c++) start[c] += start[c - 1];
+  const sorted = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) sorted[start[vertices[3 * order[k] + axis] - min]++] = order[k];
+  return sorted;
+}
+
+/**
  * Vertices of the convex hull (extreme points only) of the points `sorted` (ascending by
  * coordinate u, then w), by Andrew's monotone chain on the integer coordinates.
  */
-function convexHull2D(sorted: number[], vertices: Int32Array, u: number, w: number): number[] {
-  if (sorted.length < 3) return sorted;
+function convexHull2D(sorted: Int32Array, vertices: Int32Array, u: number, w: number): number[] {
+  if (sorted.length < 3) return Array.from(sorted);
   const turn = (o: number, a: number, b: number) =>
     (vertices[3 * a + u] - vertices[3 * o + u]) * (vertices[3 * b + w] - vertices[3 * o + w]) -
     (vertices[3 * a + w] - vertices[3 * o + w]) * (vertices[3 * b + u] - vertices[3 * o + u]);
-  const chain = (points: number[]): number[] => {
+  // One chain over the points in the order `at` gives them (the lower hull forwards, the upper backwards).
+  const chain = (at: (k: number) => number): number[] => {
     const stack: number[] = [];
-    for (const p of points) {
+    for (let k = 0; k < sorted.length; k++) {
+      const p = at(k);
       while (stack.length >= 2 && turn(stack[stack.length - 2], stack[stack.length - 1], p) <= 0) stack.pop();
       stack.push(p);
     }
     stack.pop(); // the last point starts the other chain
     return stack;
   };
-  return [...chain(sorted), ...chain([...sorted].reverse())];
+  return [...chain((k) => sorted[k]), ...chain((k) => sorted[sorted.length - 1 - k])];
 }
 
 /** max ‖p − q‖² over pairs of the listed points, with (Δz² + Δy²) + Δx² summed as PyRadiomics does. */
@@ -395,35 +461,64 @@ function largestSquaredDistance(physical: Float64Array, points: readonly number[
  * (PyRadiomics does the same for values above −1e-10).
  */
 export function principalMoments(roi: PaddedRoi): [number, number, number] {
-  const [nx, ny, nz] = roi.size;
-  const forEachVoxel = (visit: (i: number, j: number, k: number) => void) => {
-    for (let k = 0, n = 0; k < nz; k++)
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, n++) if (roi.inside[n]) visit(i, j, k);
-  };
-  const indexSums = [0, 0, 0];
-  forEachVoxel((i, j, k) => {
-    indexSums[0] += i;
-    indexSums[1] += j;
-    indexSums[2] += k;
-  });
-  const [ci, cj, ck] = indexSums.map((sum) => sum / roi.count);
-  const [sx, sy, sz] = roi.spacing;
-  // Upper triangle of Np·C: xx, xy, xz, yy, yz, zz.
-  const sums = [0, 0, 0, 0, 0, 0];
-  forEachVoxel((i, j, k) => {
-    const x = (i - ci) * sx;
-    const y = (j - cj) * sy;
-    const z = (k - ck) * sz;
-    sums[0] += x * x;
-    sums[1] += x * y;
-    sums[2] += x * z;
-    sums[3] += y * y;
-    sums[4] += y * z;
-    sums[5] += z * z;
-  });
-  const [xx, xy, xz, yy, yz, zz] = sums.map((sum) => sum / roi.count);
-  const eigenvalues = symmetricEigenvalues([xx, xy, xz, xy, yy, yz, xz, yz, zz]);
+  const ijk = insideVoxelIndices(roi);
+  const covariance = voxelCovariance(ijk, roi.count, roi.spacing);
+  const eigenvalues = symmetricEigenvalues(covariance);
   return eigenvalues.map((lambda) => Math.max(0, lambda)).sort((a, b) => a - b) as [number, number, number];
+}
+
+/** Local voxel indices (i, j, k), one triple per ROI voxel, in scan order. */
+function insideVoxelIndices(roi: PaddedRoi): Int32Array {
+  const nx = roi.size[0];
+  const ny = roi.size[1];
+  const nz = roi.size[2];
+  let inside = 0;
+  for (let n = 0; n < roi.inside.length; n++) inside += roi.inside[n];
+  const ijk = new Int32Array(3 * inside);
+  for (let k = 0, n = 0, v = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, n++) {
+        if (!roi.inside[n]) continue;
+        ijk[v++] = i;
+        ijk[v++] = j;
+        ijk[v++] = k;
+      }
+    }
+  }
+  return ijk;
+}
+
+/** C = 1/Np Σ (r − r̄)(r − r̄)ᵀ (row-major 3×3), the centre r̄ taken in voxel indices. */
+function voxelCovariance(ijk: Int32Array, count: number, spacing: Vec3): number[] {
+  let si = 0;
+  let sj = 0;
+  let sk = 0;
+  for (let v = 0; v < ijk.length; v += 3) {
+    si += ijk[v];
+    sj += ijk[v + 1];
+    sk += ijk[v + 2];
+  }
+  const ci = si / count;
+  const cj = sj / count;
+  const ck = sk / count;
+  const sx = spacing[0];
+  const sy = spacing[1];
+  const sz = spacing[2];
+  // Upper triangle of Np·C.
+  let xx = 0, xy = 0, xz = 0, yy = 0, yz = 0, zz = 0;
+  for (let v = 0; v < ijk.length; v += 3) {
+    const x = (ijk[v] - ci) * sx;
+    const y = (ijk[v + 1] - cj) * sy;
+    const z = (ijk[v + 2] - ck) * sz;
+    xx += x * x;
+    xy += x * y;
+    xz += x * z;
+    yy += y * y;
+    yz += y * z;
+    zz += z * z;
+  }
+  const [cxx, cxy, cxz, cyy, cyz, czz] = [xx, xy, xz, yy, yz, zz].map((sum) => sum / count);
+  return [cxx, cxy, cxz, cxy, cyy, cyz, cxz, cyz, czz];
 }
 
 /**

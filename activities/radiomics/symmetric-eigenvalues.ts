@@ -47,12 +47,14 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
     q.fill(0, k + 1);
     for (let i = k + 1; i < n; i++) {
       const row = i * n;
+      const vi = v[i];
       let sum = 0;
       for (let j = k + 1; j < i; j++) {
-        sum += a[row + j] * v[j];
-        q[j] += a[row + j] * v[i];
+        const aij = a[row + j];
+        sum += aij * v[j];
+        q[j] += aij * vi;
       }
-      q[i] += sum + a[row + i] * v[i];
+      q[i] += sum + a[row + i] * vi;
     }
     let vtp = 0;
     for (let i = k + 1; i < n; i++) {
@@ -90,7 +92,7 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): void {
       if (iteration >= MAX_ITERATIONS) throw new Error('symmetric eigenvalues: QL iterations did not converge');
       // Wilkinson shift: the eigenvalue of the leading 2×2 block closer to d[l].
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
-      let r = Math.hypot(g, 1);
+      let r = hypot(g, 1);
       g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
       // Chase the bulge from the bottom of the block up to l with Givens rotations (s, c).
       let s = 1;
@@ -100,7 +102,7 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): void {
       for (let i = m - 1; i >= l; i--) {
         const f = s * e[i];
         const b = c * e[i];
-        r = Math.hypot(f, g);
+        r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           // The rotation underflowed: the block splits at i + 1; restart the search.
@@ -123,4 +125,21 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): void {
       e[m] = 0;
     }
   }
+}
+
+/**
+ * √(a² + b²) without undue overflow, exactly as V8's Math.hypot computes it for two arguments
+ * (the largest magnitude M times √(Σ (|v|/M)²), summed in argument order), so the same bits, but
+ * without the cost of a variadic builtin call in this hot loop.
+ */
+export function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x === Infinity || y === Infinity) return Infinity;
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  const max = x > y ? x : y;
+  if (max === 0) return 0;
+  const nx = x / max;
+  const ny = y / max;
+  return Math.sqrt(nx * nx + ny * ny) * max;
 }

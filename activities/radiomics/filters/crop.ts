@@ -42,23 +42,31 @@ export function padBox(box: IndexBox, padDistance: number, size: Vec3): IndexBox
 /** The sub-volume within `box` (inclusive), with the same pixel type and a moved origin. */
 export function cropVolume<T extends VoxelArray>(volume: Volume<T>, box: IndexBox): Volume<T> {
   const { lower, upper } = box;
-  const size: Vec3 = [upper[0] - lower[0] + 1, upper[1] - lower[1] + 1, upper[2] - lower[2] + 1];
+  const grid = croppedGrid(volume, box);
   const Typed = volume.data.constructor as new (length: number) => T;
-  const data = new Typed(size[0] * size[1] * size[2]);
+  const data = new Typed(grid.size[0] * grid.size[1] * grid.size[2]);
   const [nx, ny] = volume.size;
+  const width = grid.size[0];
   let v = 0;
   for (let z = lower[2]; z <= upper[2]; z++) {
-    for (let y = lower[1]; y <= upper[1]; y++, v += size[0]) {
+    for (let y = lower[1]; y <= upper[1]; y++, v += width) {
       const start = lower[0] + nx * (y + ny * z);
-      data.set(volume.data.subarray(start, start + size[0]) as ArrayLike<number>, v);
+      data.set(volume.data.subarray(start, start + width) as ArrayLike<number>, v);
     }
   }
+  return { data, ...grid };
+}
+
+/** The grid of the sub-volume within `box`: its size, the same spacing and direction, a moved origin. */
+export function croppedGrid(volume: Volume, box: IndexBox): Omit<Volume, 'data'> {
+  const { lower, upper } = box;
+  const size: Vec3 = [upper[0] - lower[0] + 1, upper[1] - lower[1] + 1, upper[2] - lower[2] + 1];
   const d = volume.direction;
   const offset = lower.map((l, a) => l * volume.spacing[a]);
   const origin: Vec3 = [0, 1, 2].map(
     (r) => volume.origin[r] + d[3 * r] * offset[0] + d[3 * r + 1] * offset[1] + d[3 * r + 2] * offset[2],
   ) as Vec3;
-  return { data, size, spacing: [...volume.spacing], origin, direction: [...volume.direction] };
+  return { size, spacing: [...volume.spacing], origin, direction: [...volume.direction] };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Volume } from '../../imaging/volume';
 import { gradientMagnitude, GRADIENT_FILTER_NAME } from './gradient';
 import { logImages } from './log';
 import { exponential, logarithm, SIMPLE_FILTER_NAMES, square, squareRoot } from './simple';
+import { cropVolume, type IndexBox } from './crop';
 import { waveletDecompositions, type DerivedImage } from './wavelet';
 
 export type { DerivedImage } from './wavelet';
@@ -39,12 +40,36 @@ export interface FilterOptions {
   [setting: string]: unknown;
 }
 
-/** The derived images of one image type, in PyRadiomics' order. */
-export function derivedImages(imageType: DerivedImageType, image: Volume, options: FilterOptions = {}): DerivedImage[] {
+/**
+ * The derived images of one image type, in PyRadiomics' order: on the grid of `image`, or only
+ * within `region` (a box of it; the grid cropVolume gives), with the voxels of the whole-image
+ * result. LoG and Wavelet then compute only what the region needs; the others crop their result.
+ */
+export function derivedImages(imageType: DerivedImageType, image: Volume, options: FilterOptions = {}, region?: IndexBox): DerivedImage[] {
   switch (imageType) {
     case 'LoG':
       // Sigmas are taken as Python floats (names like log-sigma-2-0-mm-3D); skipped sigmas yield no image.
-      return logImages(image, (options.sigma as number[] | undefined) ?? []);
+      return logImages(image, (options.sigma as number[] | undefined) ?? [], { region });
+    case 'Wavelet':
+      return waveletDecompositions(
+        image,
+        {
+          wavelet: option(options, 'wavelet', 'string'),
+          startLevel: option(options, 'start_level', 'number'),
+          level: option(options, 'level', 'number'),
+          force2D: option(options, 'force2D', 'boolean'),
+          force2Ddimension: option(options, 'force2Ddimension', 'number'),
+        },
+        region,
+      );
+    default:
+      return wholeImageFilter(imageType, image, options).map((d) => (region ? { ...d, image: cropVolume(d.image, region) } : d));
+  }
+}
+
+/** The voxel-wise and gradient filters, on the whole image (their values depend on all of it). */
+function wholeImageFilter(imageType: DerivedImageType, image: Volume, options: FilterOptions): DerivedImage[] {
+  switch (imageType) {
     case 'Square':
       return [{ name: SIMPLE_FILTER_NAMES.Square, image: square(image) }];
     case 'SquareRoot':
@@ -60,14 +85,6 @@ export function derivedImages(imageType: DerivedImageType, image: Volume, option
           image: gradientMagnitude(image, { useSpacing: option(options, 'gradientUseSpacing', 'boolean') }),
         },
       ];
-    case 'Wavelet':
-      return waveletDecompositions(image, {
-        wavelet: option(options, 'wavelet', 'string'),
-        startLevel: option(options, 'start_level', 'number'),
-        level: option(options, 'level', 'number'),
-        force2D: option(options, 'force2D', 'boolean'),
-        force2Ddimension: option(options, 'force2Ddimension', 'number'),
-      });
     default:
       throw new InvalidSettingsError(`image type "${String(imageType)}" is not a derived image type this module computes`);
   }

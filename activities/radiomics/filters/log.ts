@@ -42,8 +42,9 @@
  * is why PyRadiomics' preCrop (filtering a crop of ROI box ± padDistance) changes LoG features.
  */
 import { InvalidSettingsError } from '../../errors';
-import { voxelCount, type Vec3, type Volume } from '../../imaging/volume';
+import { voxelCount, type Mat3, type Vec3, type Volume, type VoxelArray } from '../../imaging/volume';
 import { cos, exp, sin } from './correctly-rounded';
+import { croppedGrid, type IndexBox } from './crop';
 
 /** A sigma as PyRadiomics sees it: a number is a Python float (YAML `2.0`), a bigint a Python int (YAML `2`). */
 export type LogSigma = number | bigint;
@@ -58,6 +59,8 @@ export interface LogImage {
 export interface LogImagesOptions {
   /** Told why a sigma, or every sigma, yields no image (PyRadiomics logs these as warnings). */
   onSkip?: (message: string) => void;
+  /** Compute the images only within this box of the image (see laplacianOfGaussian). */
+  region?: IndexBox;
 }
 
 /** Coefficients of one recursive pass (ITK's m_N*, m_D*, m_M*, m_BN*, m_BM*). */
@@ -181,6 +184,7 @@ export function recursiveGaussianCoefficients(
  * causal pass then anticausal pass, each line exactly as ITK's
  * RecursiveSeparableImageFilter::FilterDataArray filters it; `s` holds the anticausal part.
  * Interleaving only changes the loop order (lines are independent), so memory is read in rows.
+ * Only samples lo..hi of out are complete (default: all): see filterStridedLines.
  */
 export function filterLines(
   out: Float64Array,
@@ -189,12 +193,42 @@ export function filterLines(
   n: number,
   w: number,
   c: RecursiveCoefficients,
+  lo = 0,
+  hi = n - 1,
+): void {
+  filterStridedLines(out, x, s, { n, w, lineStride: 1, sampleStride: w }, c, lo, hi);
+}
+
+/** Where w lines of n samples lie in an array: sample i of line t at t·lineStride + i·sampleStride. */
+interface LineLayout {
+  n: number;
+  w: number;
+  lineStride: number;
+  sampleStride: number;
+}
+
+/**
+ * filterLines for lines laid out as `layout` says (out, x and s alike). The lines are filtered
+ * together, sample by sample, so the recursions of different lines overlap. Only samples lo..hi
+ * are completed: the causal pass stops after hi, the anticausal one at lo, and every sample in
+ * lo..hi gets exactly the value of a whole-line run.
+ */
+function filterStridedLines(
+  out: Float64Array,
+  x: Float64Array,
+  s: Float64Array,
+  layout: LineLayout,
+  c: RecursiveCoefficients,
+  lo: number,
+  hi: number,
 ): void {
   const { n0, n1, n2, n3, d1, d2, d3, d4, m1, m2, m3, m4, bn1, bn2, bn3, bn4, bm1, bm2, bm3, bm4 } = c;
-  const last = (n - 1) * w;
-  for (let t = 0; t < w; t++) {
+  const { n, w, lineStride, sampleStride: step } = layout;
+  const end = w * lineStride; // one past the last line's offset
+  const last = (n - 1) * step;
+  for (let t = 0; t < end; t += lineStride) {
     // Causal: the signal is x[0] from −∞ to 0; the state starts at the filter's response to that constant.
-    const x0 = t, x1 = t + w, x2 = t + 2 * w, x3 = t + 3 * w;
+    const x0 = t, x1 = t + step, x2 = t + 2 * step, x3 = t + 3 * step;
     const v1 = x[x0];
     out[x0] = v1 * n0 + v1 * n1 + v1 * n2 + v1 * n3;
     out[x1] = x[x1] * n0 + v1 * n1 + v1 * n2 + v1 * n3;
@@ -205,7 +239,7 @@ export function filterLines(
     out[x2] -= out[x1] * d1 + out[x0] * d2 + v1 * bn3 + v1 * bn4;
     out[x3] -= out[x2] * d1 + out[x1] * d2 + out[x0] * d3 + v1 * bn4;
     // Anticausal: the signal is x[n−1] from n−1 to +∞.
-    const y0 = last + t, y1 = y0 - w, y2 = y0 - 2 * w, y3 = y0 - 3 * w;
+    const y0 = last + t, y1 = y0 - step, y2 = y0 - 2 * step, y3 = y0 - 3 * step;
     const v2 = x[y0];
     s[y0] = v2 * m1 + v2 * m2 + v2 * m3 + v2 * m4;
     s[y1] = x[y0] * m1 + v2 * m2 + v2 * m3 + v2 * m4;
@@ -216,63 +250,121 @@ export function filterLines(
     s[y2] -= s[y1] * d1 + s[y0] * d2 + v2 * bm3 + v2 * bm4;
     s[y3] -= s[y2] * d1 + s[y1] * d2 + s[y0] * d3 + v2 * bm4;
   }
-  for (let i = 4; i < n; i++) {
-    const row = i * w;
-    for (let t = row; t < row + w; t++) {
-      const y = x[t] * n0 + x[t - w] * n1 + x[t - 2 * w] * n2 + x[t - 3 * w] * n3;
-      out[t] = y - (out[t - w] * d1 + out[t - 2 * w] * d2 + out[t - 3 * w] * d3 + out[t - 4 * w] * d4);
-    }
+  causalRecursion(out, x, layout, c, 4, hi);
+  anticausalRecursion(s, x, layout, c, n - 5, lo);
+  // Output = causal + anticausal.
+  for (let i = lo; i <= hi; i++) {
+    for (let t = i * step; t < i * step + end; t += lineStride) out[t] += s[t];
   }
-  // The last four samples' anticausal parts are complete: add them (output = causal + anticausal).
-  for (let t = (n - 4) * w; t < n * w; t++) out[t] += s[t];
-  for (let i = n - 5; i >= 0; i--) {
-    const row = i * w;
-    for (let t = row; t < row + w; t++) {
-      const y = x[t + w] * m1 + x[t + 2 * w] * m2 + x[t + 3 * w] * m3 + x[t + 4 * w] * m4;
-      const a = y - (s[t + w] * d1 + s[t + 2 * w] * d2 + s[t + 3 * w] * d3 + s[t + 4 * w] * d4);
-      s[t] = a;
-      out[t] += a;
+}
+
+/**
+ * The causal recursion for samples from..to of every line, in order:
+ *   y⁺[i] = n0 x[i] + n1 x[i−1] + n2 x[i−2] + n3 x[i−3] − (d1 y⁺[i−1] + d2 y⁺[i−2] + d3 y⁺[i−3] + d4 y⁺[i−4])
+ * two samples at a time (the second reuses the inputs and output the first has read).
+ */
+function causalRecursion(y: Float64Array, x: Float64Array, layout: LineLayout, c: RecursiveCoefficients, from: number, to: number): void {
+  const { n0, n1, n2, n3, d1, d2, d3, d4 } = c;
+  const { w, lineStride, sampleStride: step } = layout;
+  const end = w * lineStride;
+  for (let i = from; i <= to; i += 2) {
+    const pair = i < to;
+    for (let k = i * step; k < i * step + end; k += lineStride) {
+      const x0 = x[k], x1 = x[k - step], x2 = x[k - 2 * step], x3 = x[k - 3 * step];
+      const y1 = y[k - step], y2 = y[k - 2 * step], y3 = y[k - 3 * step], y4 = y[k - 4 * step];
+      const y0 = x0 * n0 + x1 * n1 + x2 * n2 + x3 * n3 - (y1 * d1 + y2 * d2 + y3 * d3 + y4 * d4);
+      y[k] = y0;
+      if (pair) y[k + step] = x[k + step] * n0 + x0 * n1 + x1 * n2 + x2 * n3 - (y0 * d1 + y1 * d2 + y2 * d3 + y3 * d4);
     }
   }
 }
 
-/** Lines filtered together: enough for row-wise memory access, small enough to stay in cache. */
-const TILE = 16;
+/**
+ * The anticausal recursion for samples from down to `to` of every line:
+ *   y⁻[i] = m1 x[i+1] + m2 x[i+2] + m3 x[i+3] + m4 x[i+4] − (d1 y⁻[i+1] + d2 y⁻[i+2] + d3 y⁻[i+3] + d4 y⁻[i+4])
+ * two samples at a time (the second reuses the inputs and output the first has read).
+ */
+function anticausalRecursion(y: Float64Array, x: Float64Array, layout: LineLayout, c: RecursiveCoefficients, from: number, to: number): void {
+  const { m1, m2, m3, m4, d1, d2, d3, d4 } = c;
+  const { w, lineStride, sampleStride: step } = layout;
+  const end = w * lineStride;
+  for (let i = from; i >= to; i -= 2) {
+    const pair = i > to;
+    for (let k = i * step; k < i * step + end; k += lineStride) {
+      const x1 = x[k + step], x2 = x[k + 2 * step], x3 = x[k + 3 * step], x4 = x[k + 4 * step];
+      const y1 = y[k + step], y2 = y[k + 2 * step], y3 = y[k + 3 * step], y4 = y[k + 4 * step];
+      const y0 = x1 * m1 + x2 * m2 + x3 * m3 + x4 * m4 - (y1 * d1 + y2 * d2 + y3 * d3 + y4 * d4);
+      y[k] = y0;
+      if (pair) y[k - step] = x[k] * m1 + x1 * m2 + x2 * m3 + x3 * m4 - (y0 * d1 + y1 * d2 + y2 * d3 + y3 * d4);
+    }
+  }
+}
 
 /**
- * One recursive pass along `axis` of a volume of the given size: every line along the axis is
- * read from `source` (any numeric array), filtered in double and stored into `target` (float32,
- * may be `source` itself).
+ * Most samples filtered together (lines × samples per line). A tile is copied in with one
+ * contiguous copy per row: lines along x are taken whole, several consecutive ones (line-major),
+ * lines along y or z as many as the box is wide along x (interleaved, x fastest).
+ */
+const TILE_SAMPLES = 32768;
+/** Lines along x filtered together. */
+const X_TILE = 16;
+
+/** The arrays a tile of lines is filtered in (input, output, anticausal part), shared by the passes of one LoG. */
+interface TileBuffers {
+  x: Float64Array;
+  out: Float64Array;
+  scratch: Float64Array;
+}
+
+/** Tile buffers large enough for every pass over a volume of this size. */
+function tileBuffers(size: Vec3): TileBuffers {
+  const length = Math.max(TILE_SAMPLES, X_TILE * size[0], ...size);
+  return { x: new Float64Array(length), out: new Float64Array(length), scratch: new Float64Array(length) };
+}
+
+/**
+ * One recursive pass along `axis` of a volume of the given size, restricted to `box`: every line
+ * along the axis that crosses the box (the box's extent along the two other axes) is read whole
+ * from `source`, filtered in double, and its samples within the box's extent along `axis` are
+ * stored into `target`, rounded to float32 (ITK's float image; `target` may be `source` itself).
  */
 function filterAxis(
-  source: ArrayLike<number>,
+  source: VoxelArray,
   target: Float32Array,
   size: Vec3,
   axis: 0 | 1 | 2,
   coefficients: RecursiveCoefficients,
+  box: IndexBox,
+  tiles: TileBuffers,
 ): void {
   const n = size[axis];
-  const stride = axis === 0 ? 1 : axis === 1 ? size[0] : size[0] * size[1];
-  const lineCount = voxelCount(size) / n;
-  const x = new Float64Array(n * TILE);
-  const out = new Float64Array(n * TILE);
-  const scratch = new Float64Array(n * TILE);
-  const starts = new Int32Array(TILE);
-  // Line number L (0 ≤ L < lineCount) starts at block ⌊L / stride⌋, offset L mod stride.
-  for (let first = 0; first < lineCount; first += TILE) {
-    const w = Math.min(TILE, lineCount - first);
-    for (let t = 0; t < w; t++) {
-      const line = first + t;
-      starts[t] = Math.floor(line / stride) * stride * n + (line % stride);
-    }
-    for (let i = 0; i < n; i++) {
-      const offset = i * stride;
-      for (let t = 0; t < w; t++) x[i * w + t] = source[starts[t] + offset];
-    }
-    filterLines(out, x, scratch, n, w, coefficients);
-    for (let i = 0; i < n; i++) {
-      const offset = i * stride;
-      for (let t = 0; t < w; t++) target[starts[t] + offset] = out[i * w + t];
+  const strides = [1, size[0], size[0] * size[1]];
+  // Lines are numbered by the two other axes, u (the faster in memory) and v.
+  const [u, v] = axis === 0 ? [1, 2] : axis === 1 ? [0, 2] : [0, 1];
+  const lo = box.lower[axis];
+  const hi = box.upper[axis];
+  const tile = Math.max(1, Math.min(box.upper[u] - box.lower[u] + 1, axis === 0 ? X_TILE : Math.floor(TILE_SAMPLES / n)));
+  const { x, out, scratch } = tiles;
+  for (let lineV = box.lower[v]; lineV <= box.upper[v]; lineV++) {
+    for (let first = box.lower[u]; first <= box.upper[u]; first += tile) {
+      const w = Math.min(tile, box.upper[u] + 1 - first);
+      const start = lineV * strides[v] + first * strides[u];
+      if (axis === 0) {
+        // w whole rows, one after the other in memory: line t at start + t·n.
+        const layout = { n, w, lineStride: n, sampleStride: 1 };
+        x.set(source.subarray(start, start + w * n));
+        filterStridedLines(out, x, scratch, layout, coefficients, lo, hi);
+        for (let t = 0; t < w * n; t += n) {
+          for (let i = t + lo; i <= t + hi; i++) target[start + i] = out[i];
+        }
+      } else {
+        // Sample i of the w lines: source[start + i·stride + t], t < w.
+        const stride = strides[axis];
+        const layout = { n, w, lineStride: 1, sampleStride: w };
+        for (let i = 0; i < n; i++) x.set(source.subarray(start + i * stride, start + i * stride + w), i * w);
+        filterStridedLines(out, x, scratch, layout, coefficients, lo, hi);
+        for (let i = lo; i <= hi; i++) target.set(out.subarray(i * w, i * w + w), start + i * stride);
+      }
     }
   }
 }
@@ -280,34 +372,67 @@ function filterAxis(
 /**
  * Laplacian of Gaussian of width sigmaMm (mm), scale-normalized (σ² ∇²(G_σ ∗ I)), as SimpleITK's
  * LaplacianRecursiveGaussianImageFilter with SetNormalizeAcrossScale(True) and SetSigma(sigmaMm).
- * Needs at least 4 voxels along every axis. Same grid as `image`; float32 values held in float64.
+ * Needs at least 4 voxels along every axis. Float32 values held in float64, on the grid of
+ * `image`, or only within `region` (a box of it; the grid cropVolume gives), whose voxels are
+ * those of the whole-image result: each pass along an axis filters whole lines, and only the
+ * lines the later passes read are filtered.
  */
-export function laplacianOfGaussian(image: Volume, sigmaMm: number): Volume<Float64Array> {
+export function laplacianOfGaussian(image: Volume, sigmaMm: number, region?: IndexBox): Volume<Float64Array> {
   const { size, spacing } = image;
   if (!(sigmaMm > 0)) throw new InvalidSettingsError(`LoG: sigma must be greater than 0 (got ${sigmaMm})`);
   if (size.some((n) => n < 4)) {
     throw new InvalidSettingsError(`LoG: the recursive Gaussian needs at least 4 voxels along every axis (size ${size.join('×')})`);
   }
-  const total = voxelCount(size);
-  const accumulated = new Float32Array(total); // ITK's cumulative image, zero-initialized
-  const term = new Float32Array(total);
+  const box = region ?? wholeGrid(size);
+  const grid = region
+    ? croppedGrid(image, region)
+    : { size: [...size] as Vec3, spacing: [...spacing] as Vec3, origin: [...image.origin] as Vec3, direction: [...image.direction] as Mat3 };
+  const accumulated = new Float32Array(voxelCount(grid.size)); // ITK's cumulative image, zero-initialized
+  const term = new Float32Array(voxelCount(size));
+  const tiles = tileBuffers(size);
   const axes = [0, 1, 2] as const;
   for (const d of axes) {
-    filterAxis(image.data, term, size, d, recursiveGaussianCoefficients(sigmaMm, spacing[d], 2, true));
-    for (const a of axes) {
-      if (a !== d) filterAxis(term, term, size, a, recursiveGaussianCoefficients(sigmaMm, spacing[a], 0, true));
-    }
+    // L_d = G''_d ∘ G_a ∘ G_b: the pass along d, then the others in increasing order. Each pass
+    // filters the lines the next one reads: the box along the axes done, whole along the others.
+    const done = [d, ...axes.filter((a) => a !== d)];
+    done.forEach((a, pass) => {
+      const order = pass === 0 ? 2 : 0;
+      const passBox = boxWithin(box, size, done.slice(0, pass + 1));
+      filterAxis(pass === 0 ? image.data : term, term, size, a, recursiveGaussianCoefficients(sigmaMm, spacing[a], order, true), passBox, tiles);
+    });
     const spacing2 = spacing[d] * spacing[d];
     const inverse = 1.0 / spacing2;
-    for (let i = 0; i < total; i++) accumulated[i] = accumulated[i] + term[i] * inverse;
+    accumulate(accumulated, term, size, box, inverse);
   }
-  return {
-    data: Float64Array.from(accumulated),
-    size: [...size],
-    spacing: [...spacing],
-    origin: [...image.origin],
-    direction: [...image.direction],
-  };
+  return { data: Float64Array.from(accumulated), ...grid };
+}
+
+/** The whole grid of `size` as a box. */
+function wholeGrid(size: Vec3): IndexBox {
+  return { lower: [0, 0, 0], upper: [size[0] - 1, size[1] - 1, size[2] - 1] };
+}
+
+/** `box` along the axes listed, the whole grid along the others. */
+function boxWithin(box: IndexBox, size: Vec3, axes: readonly number[]): IndexBox {
+  const whole = wholeGrid(size);
+  for (const a of axes) {
+    whole.lower[a] = box.lower[a];
+    whole.upper[a] = box.upper[a];
+  }
+  return whole;
+}
+
+/** acc ← float32(acc + term · inverse) over `box` (acc on the box's grid, term on the whole grid). */
+function accumulate(accumulated: Float32Array, term: Float32Array, size: Vec3, box: IndexBox, inverse: number): void {
+  const [nx, ny] = size;
+  const width = box.upper[0] - box.lower[0] + 1;
+  let v = 0;
+  for (let z = box.lower[2]; z <= box.upper[2]; z++) {
+    for (let y = box.lower[1]; y <= box.upper[1]; y++) {
+      const row = box.lower[0] + nx * (y + ny * z);
+      for (let i = 0; i < width; i++, v++) accumulated[v] = accumulated[v] + term[row + i] * inverse;
+    }
+  }
 }
 
 /**
@@ -370,7 +495,7 @@ export function logImages(image: Volume, sigmas: readonly LogSigma[], options: L
       );
       continue;
     }
-    out.push({ name: logImageName(sigma), sigmaMm, image: laplacianOfGaussian(image, sigmaMm) });
+    out.push({ name: logImageName(sigma), sigmaMm, image: laplacianOfGaussian(image, sigmaMm, options.region) });
   }
   return out;
 }
