@@ -61,11 +61,11 @@
  * double and stored as float32), which is SimpleITK's sitkFloat32 / sitkFloat64. Non-finite float
  * voxels are kept (ITK master; ITK 5.4's niftilib replaced them with 0).
  */
-import { endianness } from 'node:os';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CorruptImageError } from '../errors';
 import type { Mat3, Vec3, Volume, VoxelArray } from './volume';
 import { IDENTITY_DIRECTION, voxelCount } from './volume';
+import { HOST_IS_LITTLE_ENDIAN, swapBytes, toVoxelArray } from './voxel-bytes';
 
 /** A NIfTI datatype a Volume can hold: its code, name, byte width and array constructor. */
 interface VoxelType {
@@ -105,7 +105,6 @@ const UNSUPPORTED_DATATYPES = new Map<number, string>([
 const NIFTI1_HEADER_SIZE = 348;
 const NIFTI2_HEADER_SIZE = 540;
 const XFORM_SCANNER_ANAT = 1;
-const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Makes the error for a problem with the file being decoded (the URI is added to the message). */
 type Fail = (problem: string) => CorruptImageError;
@@ -439,21 +438,6 @@ function symmetricEigenvalues(a: number[][]): number[] {
   const largest = mean + 2 * p * Math.cos(phi);
   const smallest = mean + 2 * p * Math.cos(phi + (2 * Math.PI) / 3);
   return [largest, 3 * mean - largest - smallest, smallest];
-}
-
-/** Copy bytes into a fresh, aligned typed array, swapping byte order when the file's differs. */
-function toVoxelArray(payload: Uint8Array, type: VoxelType, littleEndian: boolean): VoxelArray {
-  const data = type.create(payload.length / type.bytes);
-  const target = new Uint8Array(data.buffer);
-  target.set(payload);
-  if (littleEndian !== HOST_IS_LITTLE_ENDIAN) swapBytes(target, type.bytes);
-  return data;
-}
-
-/** Reverse the byte order of every `width`-byte element, in place. */
-function swapBytes(bytes: Uint8Array, width: number): void {
-  if (width === 1) return;
-  for (let start = 0; start < bytes.length; start += width) bytes.subarray(start, start + width).reverse();
 }
 
 /**

@@ -7,11 +7,11 @@
  * Writes: NRRD0004, little endian, LPS, raw or gzip; the same volume always gives the same bytes.
  * Anything it cannot read is a CorruptImageError whose message names the URI and the problem.
  */
-import { endianness } from 'node:os';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CorruptImageError } from '../errors';
 import type { Mat3, Vec3, Volume, VoxelArray } from './volume';
 import { IDENTITY_DIRECTION, voxelCount } from './volume';
+import { HOST_IS_LITTLE_ENDIAN, swapBytes, toVoxelArray } from './voxel-bytes';
 
 /** A voxel type: its canonical NRRD name (used when writing), byte width and array constructor. */
 interface VoxelType {
@@ -55,7 +55,6 @@ const SPACE_FLIPS = new Map<string, [flipX: boolean, flipY: boolean]>([
   ['ras', [true, true]],
 ]);
 
-const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Makes the error for a problem with the file being decoded (the URI is added to the message). */
 type Fail = (problem: string) => CorruptImageError;
@@ -244,21 +243,6 @@ function parseEndian(fields: Map<string, string>, type: VoxelType, fail: Fail): 
   }
   if (endian !== 'little' && endian !== 'big') throw fail(`bad endian "${fields.get('endian')}"`);
   return endian === 'little';
-}
-
-/** Copy bytes into a fresh, aligned typed array, swapping byte order when the file's differs. */
-function toVoxelArray(payload: Uint8Array, type: VoxelType, littleEndian: boolean): VoxelArray {
-  const data = type.create(payload.length / type.bytes);
-  const target = new Uint8Array(data.buffer);
-  target.set(payload);
-  if (littleEndian !== HOST_IS_LITTLE_ENDIAN) swapBytes(target, type.bytes);
-  return data;
-}
-
-/** Reverse the byte order of every `width`-byte element, in place. */
-function swapBytes(bytes: Uint8Array, width: number): void {
-  if (width === 1) return;
-  for (let start = 0; start < bytes.length; start += width) bytes.subarray(start, start + width).reverse();
 }
 
 // ---------------------------------------------------------------------------------------------
