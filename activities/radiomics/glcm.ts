@@ -56,15 +56,20 @@ export function glcmMatrices(input: TextureInput, settings: GlcmSettings): GlcmM
   });
   // On the box padded by the largest distance, a neighbour outside the box reads level 0.
   const padded = paddedLevels(input, Math.max(...settings.distances));
-  // Every padded voxel's row/column in P (−1 outside the ROI).
-  const index = new Int32Array(padded.levels.length);
-  for (let v = 0; v < index.length; v++) index[v] = position[padded.levels[v]];
+  const index = levelIndex(padded.levels, position);
   const matrices = angles.map(([dx, dy, dz]) => {
     const P = countPairs(index, padded.voxels, dx + padded.size[0] * (dy + padded.size[1] * dz), n);
     if (settings.symmetricalGLCM) addTranspose(P, n);
     return P;
   });
   return { grayLevels, angles, matrices };
+}
+
+/** Every voxel's row/column in P: position[level] (−1 outside the ROI). */
+function levelIndex(levels: Int32Array, position: Int32Array): Int32Array {
+  const index = new Int32Array(levels.length);
+  for (let v = 0; v < index.length; v++) index[v] = position[levels[v]];
+  return index;
 }
 
 /** P(i, j): ROI voxels of index i whose neighbour `step` further is an ROI voxel of index j. */

@@ -21,18 +21,18 @@ export type GldmSettings = Pick<RadiomicsSettings, 'distances' | 'force2D' | 'fo
 export function gldmMatrix(input: TextureInput, settings: GldmSettings): GldmMatrix {
   const neighbours = neighbourhood(input.size, settings);
   const padded = paddedLevels(input, Math.max(...settings.distances));
-  const { voxelLevel, dependence } = dependences(padded, neighbourSteps(neighbours, padded.size), settings.gldm_a);
+  const voxelLevel = new Int32Array(padded.voxels.length);
+  const dependence = new Int32Array(padded.voxels.length);
+  dependences(padded, neighbourSteps(neighbours, padded.size), settings.gldm_a, voxelLevel, dependence);
   return ls.tallyLevelSize(voxelLevel, dependence, padded.voxels.length);
 }
 
 /**
- * Gray level and dependence of every ROI voxel of the padded box. PyRadiomics passes α to C as an
- * int; on integer gray levels |difference| ≤ α equals |difference| ≤ ⌊α⌋.
+ * Gray level and dependence of every ROI voxel of the padded box, into voxelLevel and dependence.
+ * PyRadiomics passes α to C as an int; on integer gray levels |difference| ≤ α equals |difference| ≤ ⌊α⌋.
  */
-function dependences(padded: PaddedLevels, step: Int32Array, alpha: number): { voxelLevel: Int32Array; dependence: Int32Array } {
+function dependences(padded: PaddedLevels, step: Int32Array, alpha: number, voxelLevel: Int32Array, dependence: Int32Array): void {
   const { levels, voxels } = padded;
-  const voxelLevel = new Int32Array(voxels.length);
-  const dependence = new Int32Array(voxels.length);
   for (let n = 0; n < voxels.length; n++) {
     const gray = levels[voxels[n]];
     let dependent = 1;
@@ -43,7 +43,6 @@ function dependences(padded: PaddedLevels, step: Int32Array, alpha: number): { v
     voxelLevel[n] = gray;
     dependence[n] = dependent;
   }
-  return { voxelLevel, dependence };
 }
 
 /** All 14 GLDM features, by PyRadiomics name (the deprecated GLNN and DependencePercentage are left out). */

@@ -29,19 +29,23 @@ export function glszmMatrix(input: TextureInput, settings: GlszmSettings): Glszm
     force2Ddimension: settings.force2Ddimension,
   });
   const padded = paddedLevels(input, 1);
-  const { zoneLevel, zoneSize, zones } = findZones(padded, neighbourSteps(neighbours, padded.size));
+  // At most one zone per voxel.
+  const zoneLevel = new Int32Array(padded.voxels.length);
+  const zoneSize = new Int32Array(padded.voxels.length);
+  const zones = findZones(padded, neighbourSteps(neighbours, padded.size), zoneLevel, zoneSize);
   return ls.tallyLevelSize(zoneLevel, zoneSize, zones);
 }
 
-/** Gray level and size of every zone, in the order their first voxel comes in the scan. */
-function findZones(padded: PaddedLevels, step: Int32Array): { zoneLevel: Int32Array; zoneSize: Int32Array; zones: number } {
+/**
+ * Gray level and size of every zone, into zoneLevel and zoneSize in the order their first voxel
+ * comes in the scan; returns the number of zones.
+ */
+function findZones(padded: PaddedLevels, step: Int32Array, zoneLevel: Int32Array, zoneSize: Int32Array): number {
   const { voxels } = padded;
   // Gray levels of the voxels not yet in a zone: a voxel's level is set to 0 when it joins one.
   const unassigned = padded.levels.slice();
   // Every voxel is pushed at most once, so the stack never holds more than Np voxels.
   const stack = new Int32Array(voxels.length);
-  const zoneLevel = new Int32Array(voxels.length);
-  const zoneSize = new Int32Array(voxels.length);
   let zones = 0;
   for (let next = 0; next < voxels.length; next++) {
     const start = voxels[next];
@@ -64,7 +68,7 @@ function findZones(padded: PaddedLevels, step: Int32Array): { zoneLevel: Int32Ar
     zoneLevel[zones] = gray;
     zoneSize[zones++] = zoneVoxels;
   }
-  return { zoneLevel, zoneSize, zones };
+  return zones;
 }
 
 /** All 16 GLSZM features, by PyRadiomics name. */

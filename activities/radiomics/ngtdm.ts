@@ -32,7 +32,9 @@ export function ngtdmMatrix(input: TextureInput, settings: NgtdmSettings): Ngtdm
   const { maxLevel } = input;
   const neighbours = neighbourhood(input.size, settings);
   const padded = paddedLevels(input, Math.max(...settings.distances));
-  const { n, s } = neighbourDifferences(padded, neighbourSteps(neighbours, padded.size), maxLevel);
+  const n = new Float64Array(maxLevel + 1);
+  const s = new Float64Array(maxLevel + 1);
+  neighbourDifferences(padded, neighbourSteps(neighbours, padded.size), n, s);
   let rows = 0;
   for (let g = 1; g <= maxLevel; g++) if (n[g] > 0) rows++;
   const matrix: NgtdmMatrix = {
@@ -49,11 +51,9 @@ export function ngtdmMatrix(input: TextureInput, settings: NgtdmSettings): Ngtdm
   return matrix;
 }
 
-/** n_i and s_i per gray level 0..maxLevel, over the ROI voxels of the padded box. */
-function neighbourDifferences(padded: PaddedLevels, step: Int32Array, maxLevel: number): { n: Float64Array; s: Float64Array } {
+/** n_i and s_i per gray level (into n and s, indexed by the level), over the ROI voxels of the padded box. */
+function neighbourDifferences(padded: PaddedLevels, step: Int32Array, n: Float64Array, s: Float64Array): void {
   const { levels, voxels } = padded;
-  const n = new Float64Array(maxLevel + 1);
-  const s = new Float64Array(maxLevel + 1);
   // Voxels in PyRadiomics' (z, y, x) C order, so s_i accumulates in the same order.
   for (let k = 0; k < voxels.length; k++) {
     const v = voxels[k];
@@ -69,7 +69,6 @@ function neighbourDifferences(padded: PaddedLevels, step: Int32Array, maxLevel: 
     n[gray]++;
     if (count > 0) s[gray] += Math.abs(gray - sum / count);
   }
-  return { n, s };
 }
 
 /** p_i, s_i, i and Nvp of a matrix. */

@@ -174,45 +174,79 @@ export function paddedRoi(mask: Volume, label: number, maskUri?: string): Padded
  * ROI of voxels touching only along edges can even get V < 0, exactly as in PyRadiomics.
  */
 export function meshAreaAndVolume(roi: PaddedRoi): { surfaceArea: number; volume: number } {
-  const [nx, ny, nz] = roi.size;
-  const cornerSteps = CUBE_CORNERS.map(([dx, dy, dz]) => dx + nx * (dy + ny * dz));
+  const cubes = surfaceCubes(roi);
+  const triangles = TRIANGLES;
   // Edge-midpoint positions of the current cube, (z, y, x) per edge.
   const points = new Float64Array(36);
   let area = 0;
   let volume6 = 0;
-  const triangles = TRIANGLES;
+  for (let n = 0; n < cubes.count; n++) {
+    cubeEdgePoints(roi, cubes.i[n], cubes.j[n], cubes.k[n], points);
+    for (let t = cubes.index[n] * TRIANGLE_ROW; triangles[t] >= 0; t += 3) {
+      const a = 3 * triangles[t];
+      const b = 3 * triangles[t + 1];
+      const c = 3 * triangles[t + 2];
+      volume6 += cubes.sign[n] * tripleProduct(points, a, b, c);
+      area += triangleArea(points, a, b, c);
+    }
+  }
+  return { surfaceArea: area, volume: volume6 / 6 };
+}
+
+/** The cubes that have triangles, in PyRadiomics' order (by z, then y, then x). */
+interface SurfaceCubes {
+  count: number;
+  /** Local voxel (i, j, k) of the cube's corner p0. */
+  i: Int32Array;
+  j: Int32Array;
+  k: Int32Array;
+  /** Row of the triangle table: the cube index, complemented when p7 is inside. */
+  index: Uint8Array;
+  /** −1 for a complemented cube (its triangles face inwards), else 1. */
+  sign: Int8Array;
+}
+
+function surfaceCubes(roi: PaddedRoi): SurfaceCubes {
+  const nx = roi.size[0];
+  const ny = roi.size[1];
+  const nz = roi.size[2];
+  const cornerSteps = CUBE_CORNERS.map(([dx, dy, dz]) => dx + nx * (dy + ny * dz));
   const extent = rowExtents(roi);
+  const capacity = (nx - 1) * (ny - 1) * (nz - 1);
+  const cubes: SurfaceCubes = {
+    count: 0,
+    i: new Int32Array(capacity),
+    j: new Int32Array(capacity),
+    k: new Int32Array(capacity),
+    index: new Uint8Array(capacity),
+    sign: new Int8Array(capacity),
+  };
   for (let k = 0; k < nz - 1; k++) {
     for (let j = 0; j < ny - 1; j++) {
       // Only cubes with a corner inside the ROI have triangles: those between the first and the
       // last inside voxel of the four voxel rows the cubes of this row span.
-      const rows = [j + ny * k, j + 1 + ny * k, j + ny * (k + 1), j + 1 + ny * (k + 1)];
-      const first = Math.max(0, Math.min(...rows.map((r) => extent.first[r])) - 1);
-      const last = Math.min(nx - 2, Math.max(...rows.map((r) => extent.last[r])));
+      const [r0, r1, r2, r3] = [j + ny * k, j + 1 + ny * k, j + ny * (k + 1), j + 1 + ny * (k + 1)];
+      const first = Math.max(0, Math.min(extent.first[r0], extent.first[r1], extent.first[r2], extent.first[r3]) - 1);
+      const last = Math.min(nx - 2, Math.max(extent.last[r0], extent.last[r1], extent.last[r2], extent.last[r3]));
       for (let i = first; i <= last; i++) {
         const base = i + nx * (j + ny * k);
         let cube = 0;
         for (let c = 0; c < 8; c++) if (roi.inside[base + cornerSteps[c]]) cube |= 1 << c;
         // Cube and complement share their surface: the table covers cubes with p7 outside, and
         // a flipped cube's triangles face inwards, so its volume terms change sign.
-        let sign = 1;
-        if (cube & 0x80) {
-          cube ^= 0xff;
-          sign = -1;
-        }
+        const flipped = (cube & 0x80) !== 0;
+        if (flipped) cube ^= 0xff;
         if (cube === 0) continue;
-        cubeEdgePoints(roi, i, j, k, points);
-        for (let t = cube * TRIANGLE_ROW; triangles[t] >= 0; t += 3) {
-          const a = 3 * triangles[t];
-          const b = 3 * triangles[t + 1];
-          const c = 3 * triangles[t + 2];
-          volume6 += sign * tripleProduct(points, a, b, c);
-          area += triangleArea(points, a, b, c);
-        }
+        const n = cubes.count++;
+        cubes.i[n] = i;
+        cubes.j[n] = j;
+        cubes.k[n] = k;
+        cubes.index[n] = cube;
+        cubes.sign[n] = flipped ? -1 : 1;
       }
     }
   }
-  return { surfaceArea: area, volume: volume6 / 6 };
+  return cubes;
 }
 
 /**

@@ -93,9 +93,7 @@ function computePaddedLevels(input: TextureInput, margin: number): PaddedLevels 
   const [nx, ny, nz] = input.size;
   const size: [number, number, number] = [nx + 2 * margin, ny + 2 * margin, nz + 2 * margin];
   const levels = new Int32Array(size[0] * size[1] * size[2]);
-  let roiVoxels = 0;
-  for (let v = 0; v < input.levels.length; v++) if (input.levels[v] !== 0) roiVoxels++;
-  const voxels = new Int32Array(roiVoxels);
+  const voxels = new Int32Array(countNonZero(input.levels));
   let next = 0;
   for (let z = 0, v = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
@@ -108,4 +106,10 @@ function computePaddedLevels(input: TextureInput, margin: number): PaddedLevels 
     }
   }
   return { margin, size, levels, voxels };
+}
+
+function countNonZero(values: Int32Array): number {
+  let count = 0;
+  for (let v = 0; v < values.length; v++) if (values[v] !== 0) count++;
+  return count;
 }

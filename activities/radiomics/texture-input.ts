@@ -28,26 +28,38 @@ export interface TextureInput {
  * (binCount when set, else binWidth; a number is a binWidth).
  */
 export function textureInput(image: Volume, mask: Volume, label: number, binning: Binning | number): TextureInput {
-  const [nx, ny] = image.size;
-  const { lower: lo, upper: hi, count: voxelCount } = roiBoundingBox(mask, label);
-  const size: Vec3 = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
-  const inBox = new Int32Array(size[0] * size[1] * size[2]).fill(-1);
-  const values = new Float64Array(voxelCount);
+  const { lower, upper, count: voxelCount } = roiBoundingBox(mask, label);
+  const size: Vec3 = [upper[0] - lower[0] + 1, upper[1] - lower[1] + 1, upper[2] - lower[2] + 1];
   // ROI voxels in ascending index order, i.e. the order of a scan of the box.
   const indices = roiVoxelIndices(mask, label);
-  for (let next = 0; next < indices.length; next++) {
-    const index = indices[next];
-    const [i, j, k] = [index % nx, Math.floor(index / nx) % ny, Math.floor(index / (nx * ny))];
-    inBox[i - lo[0] + size[0] * (j - lo[1] + size[1] * (k - lo[2]))] = next;
-    values[next] = image.data[index];
-  }
-  const grayLevels = discretize(values, binning);
-  const levels = new Int32Array(inBox.length);
-  let maxLevel = 0;
-  for (let b = 0; b < inBox.length; b++) {
-    if (inBox[b] < 0) continue;
-    levels[b] = grayLevels[inBox[b]];
-    if (levels[b] > maxLevel) maxLevel = levels[b];
-  }
+  const grayLevels = discretize(valuesAt(image.data, indices), binning);
+  const levels = new Int32Array(size[0] * size[1] * size[2]);
+  const maxLevel = placeInBox(levels, grayLevels, indices, image.size, lower, size);
   return { size, spacing: [...image.spacing] as Vec3, levels, maxLevel, voxelCount };
+}
+
+/** data[indices[n]] for every n, in float64. */
+function valuesAt(data: Volume['data'], indices: Int32Array): Float64Array {
+  const values = new Float64Array(indices.length);
+  for (let n = 0; n < indices.length; n++) values[n] = data[indices[n]];
+  return values;
+}
+
+/**
+ * levels[box index of voxel indices[n]] = grayLevels[n], for the image voxels `indices` (image of
+ * size `imageSize`) in the box of size `size` whose first voxel is `lower`; returns the highest level.
+ */
+function placeInBox(levels: Int32Array, grayLevels: Int32Array, indices: Int32Array, imageSize: Vec3, lower: Vec3, size: Vec3): number {
+  const nx = imageSize[0];
+  const ny = imageSize[1];
+  let maxLevel = 0;
+  for (let n = 0; n < indices.length; n++) {
+    const index = indices[n];
+    const i = index % nx;
+    const j = Math.floor(index / nx) % ny;
+    const k = Math.floor(index / (nx * ny));
+    levels[i - lower[0] + size[0] * (j - lower[1] + size[1] * (k - lower[2]))] = grayLevels[n];
+    if (grayLevels[n] > maxLevel) maxLevel = grayLevels[n];
+  }
+  return maxLevel;
 }

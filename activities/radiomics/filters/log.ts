@@ -305,7 +305,7 @@ function anticausalRecursion(y: Float64Array, x: Float64Array, layout: LineLayou
  * contiguous copy per row: lines along x are taken whole, several consecutive ones (line-major),
  * lines along y or z as many as the box is wide along x (interleaved, x fastest).
  */
-const TILE_SAMPLES = 32768;
+const TILE_SAMPLES = 65536;
 /** Lines along x filtered together. */
 const X_TILE = 16;
 
@@ -358,12 +358,14 @@ function filterAxis(
           for (let i = t + lo; i <= t + hi; i++) target[start + i] = out[i];
         }
       } else {
-        // Sample i of the w lines: source[start + i·stride + t], t < w.
+        // Sample i of the w lines: source[start + i·stride + t], t < w (one block when stride = w).
         const stride = strides[axis];
         const layout = { n, w, lineStride: 1, sampleStride: w };
-        for (let i = 0; i < n; i++) x.set(source.subarray(start + i * stride, start + i * stride + w), i * w);
+        if (stride === w) x.set(source.subarray(start, start + n * w));
+        else for (let i = 0; i < n; i++) x.set(source.subarray(start + i * stride, start + i * stride + w), i * w);
         filterStridedLines(out, x, scratch, layout, coefficients, lo, hi);
-        for (let i = lo; i <= hi; i++) target.set(out.subarray(i * w, i * w + w), start + i * stride);
+        if (stride === w) target.set(out.subarray(lo * w, (hi + 1) * w), start + lo * stride);
+        else for (let i = lo; i <= hi; i++) target.set(out.subarray(i * w, i * w + w), start + i * stride);
       }
     }
   }
