@@ -61,6 +61,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
+/** The failure converter that moves messages into (encrypted) payloads. */
+export const ENCRYPTED_FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 /** The data converter for clients and workers: encrypting when RG_PAYLOAD_KEY is set, default otherwise. */
 export function dataConverterFromEnvironment(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
   if (!env.RG_PAYLOAD_KEY) return undefined;
@@ -71,5 +74,9 @@ export function dataConverterFromEnvironment(env: NodeJS.ProcessEnv = process.en
     if (!id || !key) throw new PayloadKeyError(`RG_PAYLOAD_OLD_KEYS entry "${entry}" is not id:base64`);
     keys.set(id, Buffer.from(key, 'base64'));
   }
-  return { payloadCodecs: [new AesGcmPayloadCodec(currentKeyId, keys)] };
+  return {
+    payloadCodecs: [new AesGcmPayloadCodec(currentKeyId, keys)],
+    // Failure messages and stack traces name files: encode them so the codec encrypts them too.
+    failureConverterPath: ENCRYPTED_FAILURE_CONVERTER_PATH,
+  };
 }

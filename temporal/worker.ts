@@ -66,7 +66,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const workers = await Promise.all(
     options.queues.map(async (taskQueue) =>
       taskQueue === WORKFLOW_QUEUE
-        ? Worker.create({ ...common, taskQueue, workflowBundle: await loadWorkflowBundle() })
+        ? Worker.create({ ...common, taskQueue, workflowBundle: await loadWorkflowBundle({ failureConverterPath: dataConverter?.failureConverterPath }) })
         : Worker.create({
             ...common,
             taskQueue,

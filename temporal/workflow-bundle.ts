@@ -12,11 +12,17 @@ const CACHE_DIR = join(ROOT, '.cache', 'workflow-bundle');
 /** Everything a workflow may import lives in these folders (plus the locked dependencies). */
 const SOURCE_DIRS = ['workflows', 'temporal', 'activities'];
 
-export async function loadWorkflowBundle(): Promise<{ code: string }> {
-  const file = join(CACHE_DIR, `${sourceHash()}.js`);
+/**
+ * The bundle for the workflow sandbox. `failureConverterPath` (set when payloads are encrypted)
+ * is compiled into the bundle, so it is part of the cache key.
+ */
+export async function loadWorkflowBundle(options: { failureConverterPath?: string } = {}): Promise<{ code: string }> {
+  const variant = options.failureConverterPath ? '-encoded-failures' : '';
+  const file = join(CACHE_DIR, `${sourceHash()}${variant}.js`);
   if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve(join(ROOT, 'workflows')),
+    ...(options.failureConverterPath ? { failureConverterPath: options.failureConverterPath } : {}),
     logger: quietLogger,
   });
   mkdirSync(CACHE_DIR, { recursive: true });

@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { createStorage } from '../../activities/storage';
 import { toFileUri } from '../../activities/storage/uri';
 import { generateConsortium } from '../../activities/sources/synthetic/consortium';
-import { writeConsortium } from '../../activities/sources/synthetic/writer';
+import { imagePaths, writeConsortium } from '../../activities/sources/synthetic/writer';
 import { connectClient, localTarget } from '../../temporal/connection';
 import { followUntilDone, startCohort } from '../../temporal/cohort-run';
 import { AesGcmPayloadCodec, dataConverterFromEnvironment, PayloadKeyError } from '../../temporal/payload-codec';
@@ -47,8 +48,11 @@ test('round trip, key rotation, and tampering detected', async () => {
 test('with RG_PAYLOAD_KEY the server history holds no patient identifiers', async () => {
   process.env.RG_PAYLOAD_KEY = KEY;
   const dir = tempDir('codec');
-  const consortium = generateConsortium({ centers: 1, patientsPerCenter: 2, seed: 8, size: [16, 16, 8] });
+  const consortium = generateConsortium({ centers: 1, patientsPerCenter: 3, seed: 8, size: [16, 16, 8] });
   const { manifestUri } = await writeConsortium(createStorage(), toFileUri(join(dir, 'cohort')), consortium);
+  // The third patient's image is corrupt: its failure message names the file, and must not leak.
+  const corruptPath = join(dir, 'cohort', imagePaths(consortium.patients[2]).image);
+  writeFileSync(corruptPath, 'not an image');
   const target = localTarget(server.address);
   const pool = await createWorkerPool({ target, queues: DEFAULT_QUEUES, concurrency: 2, store: createStorage() });
   const poolRun = pool.run();
@@ -59,6 +63,11 @@ test('with RG_PAYLOAD_KEY the server history holds no patient identifiers', asyn
       () => {},
     );
     assert.equal(summary.done, 2);
+    assert.equal(summary.failed, 1);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', 'run-manifest.json'), 'utf8'));
+    const failed = manifest.patients.find((p: { status: string }) => p.status === 'failed');
+    assert.equal(failed?.error?.type, 'CorruptImageError', 'the key holder still reads the typed reason');
+    assert.ok(failed.error.message.includes(corruptPath), `the reason names the file: ${failed.error.message}`);
 
     // What the server stores, read without the key.
     const raw = new Client({ connection: await Connection.connect({ address: server.address }) });
@@ -71,6 +80,17 @@ test('with RG_PAYLOAD_KEY the server history holds no patient identifiers', asyn
       assert.ok(!clear.includes('C01-P0001'), 'no patient id in clear text');
       assert.ok(!clear.includes('original_firstorder'), 'no feature names in clear text');
     }
+    // The failed patient: activity failures hold no message, stack or file name in clear text.
+    const failedHistory = await raw.workflow.getHandle(patientWorkflowId('secret-run', 2)).fetchHistory();
+    const failures = findFailures(failedHistory.events);
+    assert.ok(failures.length >= 1, `${failures.length} failures in the failed patient's history`);
+    for (const f of failures) {
+      assert.equal(f.message, 'Encoded failure', `failure message stored as: ${f.message}`);
+      assert.ok(!String(f.stackTrace ?? '').includes('cohort'), 'no stack trace in clear text');
+    }
+    const everything = JSON.stringify(failedHistory.events, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    assert.ok(!everything.includes(corruptPath), 'the corrupt file path appears nowhere in clear text');
+    assert.ok(!everything.includes('C01-P0003'), 'the patient id appears nowhere in clear text');
     await raw.connection.close();
   } finally {
     await client.connection.close();
@@ -79,6 +99,17 @@ test('with RG_PAYLOAD_KEY the server history holds no patient identifiers', asyn
     delete process.env.RG_PAYLOAD_KEY;
   }
 });
+
+type StoredFailure = { message?: string; stackTrace?: string; encodedAttributes?: unknown };
+
+/** Every failure (an object with a message and a failure-info field) anywhere in the history events. */
+function findFailures(value: unknown, found: StoredFailure[] = []): StoredFailure[] {
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return found;
+  const candidate = value as Record<string, unknown>;
+  if (typeof candidate.message === 'string' && 'applicationFailureInfo' in candidate) found.push(candidate as StoredFailure);
+  for (const child of Object.values(value)) findFailures(child, found);
+  return found;
+}
 
 type StoredPayload = { metadata: Record<string, Uint8Array>; data?: Uint8Array };
 
