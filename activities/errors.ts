@@ -55,6 +55,14 @@ export class UnsupportedUriError extends RadiogenomicsError {
   readonly type = 'UnsupportedUriError';
 }
 
+/**
+ * A set of DICOM files does not form one regular volume: several series, a missing slice,
+ * non-uniform spacing, mixed orientation or sizes. Names the files and the problem.
+ */
+export class InvalidSeriesError extends RadiogenomicsError {
+  readonly type = 'InvalidSeriesError';
+}
+
 /** Error types that Temporal must not retry: retrying bad data only wastes time. */
 export const NON_RETRYABLE_ERROR_TYPES = [
   'MissingInputError',
@@ -65,4 +73,38 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'InvalidSettingsError',
   'OutputConflictError',
   'UnsupportedUriError',
+  'TciaRequestError',
+  'UnsafeArchiveError',
+  'DownloadVerificationError',
+  'InvalidSeriesError',
 ] as const;
+
+/**
+ * An image source (TCIA/NBIA) refused a request for good: bad parameters, no access, authentication
+ * required or refused (HTTP 400, 401, 403, 404). Names the URL and its parameters, never a token.
+ */
+export class TciaRequestError extends RadiogenomicsError {
+  readonly type = 'TciaRequestError';
+  constructor(message: string, uri?: string, readonly status?: number) {
+    super(message, uri);
+  }
+}
+
+/**
+ * An image source failed in a way that may pass: HTTP 5xx, a timeout, a dropped connection, a
+ * truncated ZIP. Retryable: the client retries it with backoff, and Temporal may retry the activity.
+ */
+export class TransientSourceError extends RadiogenomicsError {
+  readonly type = 'TransientSourceError';
+  override readonly retryable: boolean = true;
+}
+
+/** An archive holds an entry that would escape its folder (`../`, an absolute path, a drive letter). */
+export class UnsafeArchiveError extends RadiogenomicsError {
+  readonly type = 'UnsafeArchiveError';
+}
+
+/** Downloaded files do not match what the source promised (file count, MD5 hashes). */
+export class DownloadVerificationError extends RadiogenomicsError {
+  readonly type = 'DownloadVerificationError';
+}

@@ -1,0 +1,295 @@
+/**
+ * DICOM files → one Volume (LPS, x fastest, direction columns = axis unit vectors), the way ITK
+ * (GDCM) builds it:
+ * - files are grouped by SeriesInstanceUID; several series → InvalidSeriesError listing them,
+ *   unless `seriesInstanceUid` chooses one; files without Pixel Data (SR, DICOMDIR...) are skipped;
+ * - every frame of every file is a slice (multi-frame and enhanced CT/MR files included); slices are
+ *   sorted by ImagePositionPatient projected on the slice normal (row cosine × column cosine);
+ * - spacing: x = PixelSpacing[1] (between columns), y = PixelSpacing[0] (between rows), z = the mean
+ *   step between sorted positions (never SliceThickness); one slice, or frames without positions:
+ *   SpacingBetweenSlices when present, else 1 (origin then ImagePositionPatient or 0);
+ * - origin = position of the first sorted slice; direction columns = row cosine, column cosine, normal;
+ * - checks (InvalidSeriesError naming files and problem): mixed sizes, mixed orientation (cosines
+ *   differing by more than ORIENTATION_TOLERANCE), mixed pixel spacing, duplicate positions, a gap
+ *   larger than 1.5 × the median step (a missing slice: names the file before the gap and the
+ *   missing position), and steps differing from the median by more than `spacingTolerance`
+ *   (relative, default 1%, at least 0.001 mm);
+ * - values: stored × RescaleSlope + RescaleIntercept, per frame. All slopes/intercepts integers →
+ *   the smallest integer array holding every value the stored bits can map to (the stored type
+ *   itself when there is no rescale); otherwise Float32Array. MONOCHROME1 is reported in `meta`,
+ *   not inverted.
+ */
+import { CorruptImageError, InvalidSeriesError } from '../../errors';
+import type { Mat3, Vec3, Volume, VoxelArray } from '../volume';
+import { IDENTITY_DIRECTION } from '../volume';
+import type { DicomDataset } from './dataset';
+import { parseDicomBytes, getString, hasTag, Tag } from './dataset';
+import { loadWasmCodecs } from './codecs';
+import type { DicomImageFile, FrameGeometry } from './image';
+import { decodeParsedDicom, sliceNormal } from './image';
+import { needsWasmCodecs } from './pixel-data';
+
+/** A file handed to the reader: where it came from (for messages) and its bytes. */
+export interface DicomInputFile {
+  uri: string;
+  bytes: Uint8Array;
+}
+
+export interface ReadDicomSeriesOptions {
+  /** Which series to read when the files hold several. */
+  seriesInstanceUid?: string;
+  /** Largest allowed relative difference between a slice step and the median step (default 0.01). */
+  spacingTolerance?: number;
+}
+
+/** What the reader learned besides the voxels. */
+export interface DicomSeriesMeta {
+  seriesInstanceUid?: string;
+  modality?: string;
+  photometricInterpretation: string;
+  /** True for MONOCHROME1 (low values display bright); the values are not inverted. */
+  monochrome1: boolean;
+  transferSyntaxUids: string[];
+  /** One entry per slice (k index): the file and frame (0-based) it came from. */
+  slices: { uri: string; frame: number; sopInstanceUid?: string }[];
+  /** Distinct (slope, intercept) pairs applied. */
+  rescale: { slope: number; intercept: number }[];
+  bitsStored: number;
+  pixelRepresentation: 0 | 1;
+  /** Files left out because they hold no Pixel Data. */
+  skippedUris: string[];
+}
+
+export type DicomVolume = Volume & { meta: DicomSeriesMeta };
+
+/** Default relative tolerance between slice steps (see the module comment). */
+export const DEFAULT_SPACING_TOLERANCE = 0.01;
+/** Largest difference between direction cosines of slices of one volume. */
+export const ORIENTATION_TOLERANCE = 1e-4;
+
+/** Read DICOM files into one volume, loading the wasm codecs when a transfer syntax needs them. */
+export async function readDicomSeries(files: DicomInputFile[], options: ReadDicomSeriesOptions = {}): Promise<DicomVolume> {
+  const { chosen, skippedUris } = chooseSeries(files, options);
+  if (chosen.some((ds) => needsWasmCodecs(ds.transferSyntaxUid))) await loadWasmCodecs();
+  return assembleVolume(chosen.map(decodeParsedDicom), options, skippedUris);
+}
+
+/** Synchronous readDicomSeries: for native, deflated, RLE and JPEG lossless files, or after loadWasmCodecs(). */
+export function readDicomSeriesSync(files: DicomInputFile[], options: ReadDicomSeriesOptions = {}): DicomVolume {
+  const { chosen, skippedUris } = chooseSeries(files, options);
+  return assembleVolume(chosen.map(decodeParsedDicom), options, skippedUris);
+}
+
+/** The series present in a set of files: UID and the URIs of its image files. */
+export function listDicomSeries(files: DicomInputFile[]): { seriesInstanceUid: string; uris: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const ds = parseDicomBytes(file.bytes, file.uri);
+    if (!hasTag(ds, Tag.PixelData)) continue;
+    const uid = getString(ds, Tag.SeriesInstanceUID) ?? '';
+    groups.set(uid, [...(groups.get(uid) ?? []), file.uri]);
+  }
+  return [...groups].map(([seriesInstanceUid, uris]) => ({ seriesInstanceUid, uris }));
+}
+
+/** Parse every file and keep the image files of the one series to read. */
+function chooseSeries(files: DicomInputFile[], options: ReadDicomSeriesOptions): { chosen: DicomDataset[]; skippedUris: string[] } {
+  if (files.length === 0) throw new InvalidSeriesError('no DICOM files given');
+  const skippedUris: string[] = [];
+  const groups = new Map<string, DicomDataset[]>();
+  for (const file of files) {
+    const ds = parseDicomBytes(file.bytes, file.uri);
+    if (!hasTag(ds, Tag.PixelData)) {
+      skippedUris.push(file.uri);
+      continue;
+    }
+    const uid = getString(ds, Tag.SeriesInstanceUID) ?? '';
+    groups.set(uid, [...(groups.get(uid) ?? []), ds]);
+  }
+  const where = files.length === 1 ? files[0].uri : `${files[0].uri} and ${files.length - 1} more files`;
+  if (groups.size === 0) throw new InvalidSeriesError(`${where}: no file holds Pixel Data`, files[0].uri);
+  const listing = () => [...groups].map(([uid, list]) => `${uid || '(no SeriesInstanceUID)'} (${list.length} files)`).join(', ');
+  if (options.seriesInstanceUid !== undefined) {
+    const chosen = groups.get(options.seriesInstanceUid);
+    if (!chosen) throw new InvalidSeriesError(`${where}: series ${options.seriesInstanceUid} not found; present: ${listing()}`, files[0].uri);
+    return { chosen, skippedUris };
+  }
+  if (groups.size > 1) {
+    throw new InvalidSeriesError(`${where}: ${groups.size} series in one set of files, choose one with seriesInstanceUid: ${listing()}`, files[0].uri);
+  }
+  return { chosen: [...groups.values()][0], skippedUris };
+}
+
+/** One slice of the volume: a frame of a decoded file. */
+interface Slice {
+  file: DicomImageFile;
+  frame: number;
+  geometry: FrameGeometry;
+  /** Position projected on the slice normal (mm), when the slice has a position. */
+  distance?: number;
+}
+
+/** Sort, check and stack decoded files into one volume (see the module comment for the rules). */
+export function assembleVolume(images: DicomImageFile[], options: ReadDicomSeriesOptions = {}, skippedUris: string[] = []): DicomVolume {
+  const first = images[0];
+  const fail = (problem: string, uri = first.uri) => new InvalidSeriesError(`${uri}: ${problem}`, uri);
+  for (const image of images) {
+    if (image.format.samplesPerPixel !== 1) {
+      throw new CorruptImageError(`${image.uri}: ${image.format.photometricInterpretation} images with ${image.format.samplesPerPixel} samples per pixel are not read as volumes`, image.uri);
+    }
+    if (image.format.rows !== first.format.rows || image.format.columns !== first.format.columns) {
+      throw fail(`mixed sizes: ${first.uri} is ${first.format.columns}x${first.format.rows}, ${image.uri} is ${image.format.columns}x${image.format.rows}`, image.uri);
+    }
+  }
+  const slices: Slice[] = images.flatMap((file) => file.frames.map((geometry, frame) => ({ file, frame, geometry })));
+  const orientation = checkOrientation(slices, fail);
+  const pixelSpacing = checkPixelSpacing(slices, fail);
+  const normal = orientation ? sliceNormal(orientation) : ([0, 0, 1] as Vec3);
+  const positioned = slices.every((slice) => slice.geometry.position !== undefined);
+  if (slices.length > 1 && !positioned && images.length > 1) {
+    const missing = slices.find((slice) => slice.geometry.position === undefined)!;
+    throw fail('no ImagePositionPatient: cannot order the slices of a series of several files', missing.file.uri);
+  }
+  let zSpacing = first.spacingBetweenSlices && first.spacingBetweenSlices > 0 ? first.spacingBetweenSlices : 1;
+  if (positioned && slices.length > 1) {
+    for (const slice of slices) slice.distance = dot(slice.geometry.position!, normal);
+    slices.sort((a, b) => a.distance! - b.distance!);
+    zSpacing = checkSteps(slices, normal, options.spacingTolerance ?? DEFAULT_SPACING_TOLERANCE, fail);
+  }
+  const origin: Vec3 = slices[0].geometry.position ? [...slices[0].geometry.position] : [0, 0, 0];
+  const direction: Mat3 = orientation
+    ? [orientation[0], orientation[3], normal[0], orientation[1], orientation[4], normal[1], orientation[2], orientation[5], normal[2]]
+    : [...IDENTITY_DIRECTION];
+  const data = stackValues(slices);
+  const rescale = distinctRescales(slices);
+  return {
+    data,
+    size: [first.format.columns, first.format.rows, slices.length],
+    spacing: [pixelSpacing ? pixelSpacing[1] : 1, pixelSpacing ? pixelSpacing[0] : 1, zSpacing],
+    origin,
+    direction,
+    meta: {
+      seriesInstanceUid: first.seriesInstanceUid,
+      modality: first.modality,
+      photometricInterpretation: first.format.photometricInterpretation,
+      monochrome1: first.format.photometricInterpretation === 'MONOCHROME1',
+      transferSyntaxUids: [...new Set(images.map((image) => image.transferSyntaxUid))],
+      slices: slices.map((slice) => ({ uri: slice.file.uri, frame: slice.frame, sopInstanceUid: slice.file.sopInstanceUid })),
+      rescale,
+      bitsStored: first.format.bitsStored,
+      pixelRepresentation: first.format.pixelRepresentation,
+      skippedUris,
+    },
+  };
+}
+
+/** The common orientation of all slices (undefined when none has one); mixed → error. */
+function checkOrientation(slices: Slice[], fail: (problem: string, uri?: string) => InvalidSeriesError): FrameGeometry['orientation'] {
+  const reference = slices.find((slice) => slice.geometry.orientation);
+  if (!reference) return undefined;
+  for (const slice of slices) {
+    const cosines = slice.geometry.orientation;
+    if (!cosines) throw fail(`mixed orientation: ${slice.file.uri} has no ImageOrientationPatient, ${reference.file.uri} has one`, slice.file.uri);
+    if (cosines.some((value, i) => Math.abs(value - reference.geometry.orientation![i]) > ORIENTATION_TOLERANCE)) {
+      throw fail(`mixed orientation: ${slice.file.uri} (frame ${slice.frame + 1}) has ImageOrientationPatient ${cosines.map(fmt).join('\\')}, ${reference.file.uri} has ${reference.geometry.orientation!.map(fmt).join('\\')}`, slice.file.uri);
+    }
+  }
+  return reference.geometry.orientation;
+}
+
+/** The common PixelSpacing of all slices (undefined when none has one); mixed → error. */
+function checkPixelSpacing(slices: Slice[], fail: (problem: string, uri?: string) => InvalidSeriesError): [number, number] | undefined {
+  const reference = slices.find((slice) => slice.geometry.pixelSpacing);
+  if (!reference) return undefined;
+  const [row, column] = reference.geometry.pixelSpacing!;
+  for (const slice of slices) {
+    const spacing = slice.geometry.pixelSpacing;
+    if (!spacing || Math.abs(spacing[0] - row) > 1e-4 * row || Math.abs(spacing[1] - column) > 1e-4 * column) {
+      throw fail(`mixed pixel spacing: ${slice.file.uri} has ${spacing ? spacing.join('\\') : 'none'}, ${reference.file.uri} has ${row}\\${column}`, slice.file.uri);
+    }
+  }
+  return [row, column];
+}
+
+/** Check sorted slice steps (duplicates, missing slices, non-uniform spacing); returns the mean step. */
+function checkSteps(slices: Slice[], normal: Vec3, tolerance: number, fail: (problem: string, uri?: string) => InvalidSeriesError): number {
+  const steps = slices.slice(1).map((slice, i) => slice.distance! - slices[i].distance!);
+  const median = [...steps].sort((a, b) => a - b)[Math.floor((steps.length - 1) / 2)];
+  const name = (slice: Slice) => (slice.file.format.numberOfFrames > 1 ? `${slice.file.uri} (frame ${slice.frame + 1})` : slice.file.uri);
+  steps.forEach((step, i) => {
+    if (step < 1e-6) throw fail(`duplicate slice position ${slices[i + 1].geometry.position!.map(fmt).join('\\')} in ${name(slices[i])} and ${name(slices[i + 1])}`, slices[i + 1].file.uri);
+  });
+  const allowed = Math.max(tolerance * median, 1e-3);
+  steps.forEach((step, i) => {
+    const before = slices[i];
+    if (step > 1.5 * median) {
+      const missing = before.geometry.position!.map((value, axis) => value + normal[axis] * median);
+      const count = Math.round(step / median) - 1;
+      throw fail(`missing slice${count > 1 ? `s (${count})` : ''} after ${name(before)}: gap of ${fmt(step)} mm where slices are ${fmt(median)} mm apart; expected a slice at ${missing.map(fmt).join('\\')}`, before.file.uri);
+    }
+    if (Math.abs(step - median) > allowed) {
+      throw fail(`non-uniform slice spacing: ${fmt(step)} mm between ${name(before)} and ${name(slices[i + 1])}, median ${fmt(median)} mm (tolerance ${fmt(allowed)} mm)`, before.file.uri);
+    }
+  });
+  return (slices[slices.length - 1].distance! - slices[0].distance!) / (slices.length - 1);
+}
+
+/** Stack the rescaled values of sorted slices into one array of the narrowest fitting type. */
+function stackValues(slices: Slice[]): VoxelArray {
+  const format = slices[0].file.format;
+  const sliceSize = format.rows * format.columns;
+  const output = createOutputArray(slices, sliceSize * slices.length);
+  slices.forEach((slice, k) => {
+    const { rescaleSlope: slope, rescaleIntercept: intercept } = slice.geometry;
+    const source = slice.file.values.subarray(slice.frame * sliceSize, (slice.frame + 1) * sliceSize);
+    const offset = k * sliceSize;
+    if (slope === 1 && intercept === 0) output.set(source, offset);
+    else for (let i = 0; i < sliceSize; i++) output[offset + i] = source[i] * slope + intercept;
+  });
+  return output;
+}
+
+/** The output array: Float32 for non-integer rescale, else the narrowest integer type for the range. */
+function createOutputArray(slices: Slice[], length: number): VoxelArray {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const slice of slices) {
+    const { rescaleSlope: slope, rescaleIntercept: intercept } = slice.geometry;
+    if (!Number.isInteger(slope) || !Number.isInteger(intercept)) return new Float32Array(length);
+    const { bitsStored, pixelRepresentation } = slice.file.format;
+    const storedLow = pixelRepresentation === 1 ? -(2 ** (bitsStored - 1)) : 0;
+    const storedHigh = pixelRepresentation === 1 ? 2 ** (bitsStored - 1) - 1 : 2 ** bitsStored - 1;
+    const ends = [storedLow * slope + intercept, storedHigh * slope + intercept];
+    low = Math.min(low, ...ends);
+    high = Math.max(high, ...ends);
+  }
+  const sameStoredType = slices.every((slice) => slice.file.values.constructor === slices[0].file.values.constructor);
+  const noRescale = slices.every((slice) => slice.geometry.rescaleSlope === 1 && slice.geometry.rescaleIntercept === 0);
+  if (noRescale && sameStoredType) {
+    const Stored = slices[0].file.values.constructor as new (n: number) => VoxelArray;
+    return new Stored(length);
+  }
+  if (low >= 0 && high <= 0xff) return new Uint8Array(length);
+  if (low >= -0x80 && high <= 0x7f) return new Int8Array(length);
+  if (low >= 0 && high <= 0xffff) return new Uint16Array(length);
+  if (low >= -0x8000 && high <= 0x7fff) return new Int16Array(length);
+  if (low >= 0 && high <= 0xffffffff) return new Uint32Array(length);
+  if (low >= -0x80000000 && high <= 0x7fffffff) return new Int32Array(length);
+  return new Float64Array(length);
+}
+
+/** Distinct (slope, intercept) pairs, in slice order. */
+function distinctRescales(slices: Slice[]): { slope: number; intercept: number }[] {
+  const seen = new Map<string, { slope: number; intercept: number }>();
+  for (const { geometry } of slices) seen.set(`${geometry.rescaleSlope}/${geometry.rescaleIntercept}`, { slope: geometry.rescaleSlope, intercept: geometry.rescaleIntercept });
+  return [...seen.values()];
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/** A number for messages: up to 4 decimals, no trailing zeros. */
+function fmt(value: number): string {
+  return String(Math.round(value * 1e4) / 1e4);
+}
