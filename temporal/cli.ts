@@ -13,7 +13,10 @@ import { createStorage } from '../activities/storage';
 import { toFileUri } from '../activities/storage/uri';
 import { generateConsortium } from '../activities/sources/synthetic/consortium';
 import { writeConsortium } from '../activities/sources/synthetic/writer';
+import { tciaCollectionSpec } from '../activities/sources/synthetic/dicom-writer';
+import { startLocalNbiaServer } from '../activities/sources/tcia-server/server';
 import { extractFromFiles, formatFeatures, formatOf, writeMapsFromFiles } from '../activities/radiomics/features-file';
+import { inspectPath } from '../activities/imaging/inspect';
 import { progressQuery } from '../workflows';
 import type { CohortProgress, RunSummary } from '../activities/run/schemas';
 import { connectClient, targetFromEnvironment, type TemporalTarget } from './connection';
@@ -35,20 +38,37 @@ export async function main(argv: string[]): Promise<void> {
     .option('--out <dir>', 'output folder', 'demo-out')
     .option('--window <w>', 'patients processed at once', positiveInt, 8)
     .option('--params <file>', 'a PyRadiomics params file (YAML) for the feature extraction')
+    .option('--source <kind>', `where the images come from: ${DEMO_SOURCES.join(', ')}`, 'dicom')
+    .option('--cohort-uri <s3-uri>', 'with --source s3: the s3:// prefix the consortium is written to')
     .action(async (opts) => {
+      const source = demoSource(opts.source, opts.cohortUri);
       const out = resolve(opts.out);
       const store = createStorage();
-      say(`Generating ${opts.centers} centers × ${opts.patients} patients (seed ${opts.seed}) ...`);
+      say(`Generating ${opts.centers} centers × ${opts.patients} patients (seed ${opts.seed}) as ${source} ...`);
       const consortium = generateConsortium({ centers: opts.centers, patientsPerCenter: opts.patients, seed: opts.seed });
-      const written = await writeConsortium(store, toFileUri(join(out, 'cohort')), consortium);
-      const summary = await runWithProgress({
-        manifestUri: written.manifestUri,
-        outputUri: toFileUri(out),
-        settings: { window: opts.window, radiomics: opts.params ? readParamsFile(opts.params) : {} },
-        settingsUri: opts.params,
-        stateDir: join(out, '.state'),
+      const cohortUri = source === 's3' ? String(opts.cohortUri).replace(/\/+$/, '') : toFileUri(join(out, 'cohort'));
+      const written = await writeConsortium(store, cohortUri, consortium, {
+        imageFormat: source === 'nrrd' ? 'nrrd' : 'dicom',
+        imageLocation: source === 'tcia' ? 'tcia' : 'files',
       });
-      printSummary(summary, out);
+      const tcia = source === 'tcia' ? await startLocalNbiaServer(tciaCollectionSpec('SYNTHETIC-RG', written.dicom ?? [])) : undefined;
+      if (tcia) say(`Serving the consortium as TCIA collection SYNTHETIC-RG at ${tcia.baseUrl}`);
+      try {
+        const summary = await runWithProgress({
+          manifestUri: written.manifestUri,
+          outputUri: toFileUri(out),
+          settings: {
+            window: opts.window,
+            radiomics: opts.params ? readParamsFile(opts.params) : {},
+            ...(tcia ? { sources: { tcia: { baseUrl: tcia.baseUrl } } } : {}),
+          },
+          settingsUri: opts.params,
+          stateDir: join(out, '.state'),
+        });
+        printSummary(summary, out);
+      } finally {
+        await tcia?.stop();
+      }
     });
 
   program
@@ -121,6 +141,16 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('inspect <path>')
+    .description('describe an image or mask as JSON: DICOM file or series folder, NIfTI, NRRD, DICOM-SEG, RTSTRUCT (with --reference)')
+    .option('--reference <image>', 'the image a DICOM-SEG or RTSTRUCT refers to (DICOM folder or file, NIfTI, NRRD)')
+    .option('--roi <name>', 'RTSTRUCT: only this ROI')
+    .action(async (path: string, opts) => {
+      const report = await inspectPath(path, { reference: opts.reference, roi: opts.roi });
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    });
+
+  program
     .command('worker')
     .description('serve task queues of a Temporal cluster (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS/API key from the environment)')
     .option('--queues <list>', `comma-separated queues (${DEFAULT_QUEUES.join(',')}, or <center>.<io|cpu|gpu>)`, DEFAULT_QUEUES.join(','))
@@ -181,6 +211,20 @@ function printSummary(summary: RunSummary, out: string): void {
   say(`Run ${summary.runId}: ${summary.done} done, ${summary.failed} failed of ${summary.total}.`);
   for (const [name, file] of Object.entries(summary.outputs)) say(`  ${name.padEnd(18)} ${file.uri}`);
   say(`Open the report: ${summary.outputs['report.html']?.uri ?? out}`);
+}
+
+const DEMO_SOURCES = ['dicom', 'nrrd', 's3', 'tcia'] as const;
+type DemoSource = (typeof DEMO_SOURCES)[number];
+
+/** Check --source (and --cohort-uri for s3). */
+function demoSource(source: string, cohortUri: string | undefined): DemoSource {
+  if (!(DEMO_SOURCES as readonly string[]).includes(source)) {
+    throw new InvalidArgumentError(`--source must be one of ${DEMO_SOURCES.join(', ')}, not "${source}"`);
+  }
+  if (source === 's3' && !cohortUri?.startsWith('s3://')) {
+    throw new InvalidArgumentError('--source s3 needs --cohort-uri s3://bucket/prefix (and S3 settings in the environment: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)');
+  }
+  return source as DemoSource;
 }
 
 function requireTarget(): TemporalTarget {

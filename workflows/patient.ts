@@ -17,7 +17,7 @@ export async function PatientWorkflow(input: PatientInput): Promise<PatientResul
   const cpu = activitiesOn('cpu', patient.center, settings);
   const keys = { patientId: patient.patientId, center: patient.center, timepoint: patient.timepoint, roi: patient.roi };
   try {
-    const imaging = await io.fetchImaging({ patient, outputUri });
+    const imaging = await io.fetchImaging({ patient, outputUri, sources: settings.sources });
     const features = await cpu.extractFeatures({ imaging, radiomics: settings.radiomics, patient });
     const row = await io.writeFeatureRow({ runId, outputUri, patient, imaging, features });
     return {

@@ -31,6 +31,23 @@ export const ActivityTimeouts = z
   })
   .strict();
 
+/** Where `tcia://<SeriesInstanceUID>` URIs are downloaded from (NBIA REST API v4). */
+export const TciaSourceSettings = z
+  .object({
+    baseUrl: z.string().url().default('https://services.cancerimagingarchive.net/nbia-api/services/v4'),
+    /** Name of the environment variable holding a bearer token (never the token itself: settings are recorded). */
+    tokenEnv: z.string().default('TCIA_TOKEN'),
+    /** Download tries of one series within one activity attempt (5xx, timeouts, truncated ZIPs). */
+    attempts: z.number().int().min(1).default(5),
+    /** First delay between those tries; it doubles each time. */
+    retryDelayMs: z.number().int().min(0).default(1000),
+  })
+  .strict();
+export type TciaSourceSettings = z.infer<typeof TciaSourceSettings>;
+
+export const SourceSettings = z.object({ tcia: TciaSourceSettings.default(TciaSourceSettings.parse({})) }).strict();
+export type SourceSettings = z.infer<typeof SourceSettings>;
+
 /** Settings of a cohort run. Defaults suit a laptop; every field is recorded in the run manifest. */
 export const RunSettings = z
   .object({
@@ -46,6 +63,8 @@ export const RunSettings = z
      */
     radiomics: RadiomicsSettingsInput.default({}),
     timeouts: ActivityTimeouts.default(ActivityTimeouts.parse({})),
+    /** Image sources that need settings (TCIA). */
+    sources: SourceSettings.default(SourceSettings.parse({})),
   })
   .strict();
 export type RunSettings = z.infer<typeof RunSettings>;

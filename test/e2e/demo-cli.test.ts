@@ -1,6 +1,8 @@
 /**
  * The quick start as a user runs it: `rg demo` on an embedded Temporal server writes the four
  * outputs, one feature row per patient, and the same seed twice gives byte-identical feature files.
+ * The demo's images are DICOM series + DICOM-SEG by default; `--source tcia` serves them from the
+ * local NBIA server and `--source nrrd` writes NRRD files: all three give the same feature values.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -13,8 +15,8 @@ import { tempDir } from '../support/temporal';
 
 const OUTPUTS = ['features.arrow', 'features.parquet', 'run-manifest.json', 'report.html'];
 
-async function demo(out: string): Promise<string> {
-  const run = spawnRg(['demo', '--patients', '6', '--centers', '2', '--seed', '7', '--out', out]);
+async function demo(out: string, ...extra: string[]): Promise<string> {
+  const run = spawnRg(['demo', '--patients', '6', '--centers', '2', '--seed', '7', '--out', out, ...extra]);
   const code = await run.exited;
   assert.equal(code, 0, run.output());
   return run.output();
@@ -43,5 +45,23 @@ test('rg demo writes the four outputs, and the same seed twice gives identical f
   for (const name of ['features.arrow', 'features.parquet']) {
     assert.deepEqual(readFileSync(join(a, name)), readFileSync(join(b, name)), `${name} byte-identical across runs`);
   }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('rg demo --source tcia and --source nrrd give the feature values of the DICOM demo', async () => {
+  const dir = tempDir('demo-sources');
+  const values = async (source: string) => {
+    const out = join(dir, source);
+    const printed = await demo(out, '--source', source, '--patients', '2');
+    if (source === 'tcia') assert.match(printed, /TCIA collection SYNTHETIC-RG at http:\/\/127\.0\.0\.1:\d+/, 'says where it serves');
+    const table = tableFromIPC(readFileSync(join(out, 'features.arrow')));
+    const names = table.schema.fields.map((f) => f.name).filter((n) => n.startsWith('original_'));
+    return names.map((n) => Array.from(table.getChild(n)!.toArray() as Float64Array));
+  };
+  const [dicom, tcia, nrrd] = [await values('dicom'), await values('tcia'), await values('nrrd')];
+  assert.equal(dicom[0].length, 4, 'one row per patient (2 centers × 2)');
+  assert.deepEqual(tcia, dicom, 'TCIA download gives the same features as the DICOM folders');
+  assert.deepEqual(nrrd, dicom, 'NRRD files give the same features as DICOM');
+  assert.ok(existsSync(join(dir, 'tcia', 'sources', 'tcia')), 'the TCIA series were downloaded into the output store');
   rmSync(dir, { recursive: true, force: true });
 });

@@ -9,12 +9,24 @@
  *   <root>/truth.json                             every planted parameter and per-patient truth
  *   <root>/manifest.csv                           patient_id,center,timepoint,image_uri,mask_uri (written last)
  *
+ * With `imageFormat: 'dicom'` the images are a DICOM release instead (CT series + DICOM-SEG per
+ * patient, see ./dicom-writer), and `imageLocation: 'tcia'` makes the manifest point at
+ * `tcia://<SeriesInstanceUID>` (served by the local NBIA server) rather than at the files.
+ *
  * All bytes depend only on the consortium (and rootUri), so the same seed gives identical files.
  */
 import { encodeNrrd } from '../../imaging/nrrd';
 import type { BlobStore, PutResult } from '../../storage/blob-store';
 import type { Consortium, SyntheticPatient } from './consortium';
 import type { MafRow } from './mutations';
+import { writePatientDicom, type WrittenDicomPatient } from './dicom-writer';
+
+export interface WriteConsortiumOptions {
+  /** How images and masks are written: gzip NRRD files (default) or DICOM series + DICOM-SEG. */
+  imageFormat?: 'nrrd' | 'dicom';
+  /** DICOM only: the manifest names the files (default) or the TCIA series (`tcia://<uid>`). */
+  imageLocation?: 'files' | 'tcia';
+}
 
 export const MANIFEST_HEADER = 'patient_id,center,timepoint,image_uri,mask_uri';
 export const TIMEPOINT = 'baseline';
@@ -25,8 +37,10 @@ export interface WrittenConsortium {
   expressionUri: string;
   clinicalUri: string;
   truthUri: string;
-  /** Every object written, in write order (manifest last). */
+  /** Every object written, in write order (manifest last); DICOM files are listed in `dicom`. */
   files: PutResult[];
+  /** With imageFormat 'dicom': each patient's CT and SEG series, in patient order. */
+  dicom?: WrittenDicomPatient[];
 }
 
 /** Relative paths of a patient's image and mask. */
@@ -40,6 +54,7 @@ export async function writeConsortium(
   store: BlobStore,
   rootUri: string,
   consortium: Consortium,
+  options: WriteConsortiumOptions = {},
 ): Promise<WrittenConsortium> {
   const root = rootUri.replace(/\/+$/, '');
   const uriOf = (relativePath: string) => `${root}/${relativePath}`;
@@ -49,18 +64,34 @@ export async function writeConsortium(
     return uriOf(relativePath);
   };
 
+  const imageUris = new Map<string, { image: string; mask: string }>();
+  const dicom: WrittenDicomPatient[] = [];
   for (const patient of consortium.patients) {
-    const paths = imagePaths(patient);
-    await put(paths.image, encodeNrrd(patient.image, { gzip: true }));
-    await put(paths.mask, encodeNrrd(patient.mask, { gzip: true }));
+    if (options.imageFormat === 'dicom') {
+      const written = await writePatientDicom(store, root, patient);
+      dicom.push(written);
+      imageUris.set(patient.patientId, dicomManifestUris(written, options.imageLocation ?? 'files'));
+    } else {
+      const paths = imagePaths(patient);
+      imageUris.set(patient.patientId, {
+        image: await put(paths.image, encodeNrrd(patient.image, { gzip: true })),
+        mask: await put(paths.mask, encodeNrrd(patient.mask, { gzip: true })),
+      });
+    }
   }
   const mutationsUri = await put('omics/mutations.maf.tsv', text(mutationsTsv(consortium.mutations)));
   const expressionUri = await put('omics/expression.tsv', text(expressionTsv(consortium)));
   const clinicalUri = await put('omics/clinical.tsv', text(clinicalTsv(consortium)));
   const truthUri = await put('truth.json', text(`${JSON.stringify(consortium.truth, null, 2)}\n`));
   // Last: a manifest only ever points at files that already exist.
-  const manifestUri = await put('manifest.csv', text(manifestCsv(consortium, uriOf)));
-  return { manifestUri, mutationsUri, expressionUri, clinicalUri, truthUri, files };
+  const manifestUri = await put('manifest.csv', text(manifestCsv(consortium, (patient) => imageUris.get(patient.patientId)!)));
+  return { manifestUri, mutationsUri, expressionUri, clinicalUri, truthUri, files, ...(dicom.length ? { dicom } : {}) };
+}
+
+/** Where the manifest points for a DICOM patient: the CT folder and the SEG file, or their TCIA series. */
+function dicomManifestUris({ ct, seg }: WrittenDicomPatient, location: 'files' | 'tcia'): { image: string; mask: string } {
+  if (location === 'tcia') return { image: `tcia://${ct.seriesInstanceUid}`, mask: `tcia://${seg.seriesInstanceUid}` };
+  return { image: ct.folderUri, mask: seg.files[0].uri };
 }
 
 function text(content: string): Buffer {
@@ -68,10 +99,13 @@ function text(content: string): Buffer {
 }
 
 /** One line per patient: id, center, timepoint and the absolute URIs of image and mask. */
-export function manifestCsv(consortium: Consortium, uriOf: (relativePath: string) => string): string {
+export function manifestCsv(
+  consortium: Consortium,
+  urisOf: (patient: SyntheticPatient) => { image: string; mask: string },
+): string {
   const rows = consortium.patients.map((patient) => {
-    const paths = imagePaths(patient);
-    const fields = [patient.patientId, patient.centerId, TIMEPOINT, uriOf(paths.image), uriOf(paths.mask)];
+    const uris = urisOf(patient);
+    const fields = [patient.patientId, patient.centerId, TIMEPOINT, uris.image, uris.mask];
     return fields.map(csvField).join(',');
   });
   return lines([MANIFEST_HEADER, ...rows]);
