@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createStorage, s3ClientFromEnv, type BlobStore } from '../../activities/storage';
 import { toFileUri } from '../../activities/storage/uri';
@@ -75,7 +75,7 @@ async function runToEnd(manifestUri: string, outputUri: string, settings: object
 }
 
 /** patient id → its original_* feature values, from a feature table. */
-function featuresByPatient(table: ReturnType<typeof tableFromIPC>): Map<string, number[]> {
+function featuresByPatient(table: Table): Map<string, number[]> {
   const names = table.schema.fields.map((f) => f.name).filter((n) => n.startsWith('original_'));
   const ids = table.getChild('patient_id')!.toArray() as string[];
   return new Map(ids.map((id, row) => [id, names.map((n) => Number(table.getChild(n)!.get(row)))]));
