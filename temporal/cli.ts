@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<void> {
             window: opts.window,
             radiomics: opts.params ? readParamsFile(opts.params) : {},
             ...(tcia ? { sources: { tcia: { baseUrl: tcia.baseUrl } } } : {}),
+            omics: { clinicalUri: written.clinicalUri, expressionUri: written.expressionUri, mutationsUri: written.mutationsUri },
           },
           settingsUri: opts.params,
           stateDir: join(out, '.state'),
@@ -77,6 +78,9 @@ export async function main(argv: string[]): Promise<void> {
     .option('--out <dir-or-uri>', 'output folder or s3:// prefix', 'out')
     .option('--settings <file>', 'run settings (JSON): window, patientsPerRun, radiomics, timeouts, ...')
     .option('--params <file>', 'a PyRadiomics params file (YAML) for the feature extraction (replaces settings.radiomics)')
+    .option('--clinical <file-or-uri>', 'clinical/outcome table (TSV) to join with the features')
+    .option('--expression <file-or-uri>', 'expression table (TSV genes × samples, or GCT) to join')
+    .option('--mutations <file-or-uri>', 'mutations (MAF) to join')
     .option('--run-id <id>', 'run id (default: run-<time>-<random>)')
     .option('--workers', 'also run workers in this process when using a cluster')
     .action(async (manifest: string, opts) => {
@@ -86,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
       const summary = await runWithProgress({
         manifestUri: isUri(manifest) ? manifest : toFileUri(resolve(manifest)),
         outputUri,
-        settings: withParams(opts.settings ? readJsonFile(opts.settings) : {}, opts.params),
+        settings: withOmics(withParams(opts.settings ? readJsonFile(opts.settings) : {}, opts.params), opts),
         settingsUri: opts.params ?? opts.settings,
         runId: opts.runId,
         target,
@@ -211,6 +215,16 @@ function printSummary(summary: RunSummary, out: string): void {
   say(`Run ${summary.runId}: ${summary.done} done, ${summary.failed} failed of ${summary.total}.`);
   for (const [name, file] of Object.entries(summary.outputs)) say(`  ${name.padEnd(18)} ${file.uri}`);
   say(`Open the report: ${summary.outputs['report.html']?.uri ?? out}`);
+}
+
+/** Omics tables given on the command line go into settings.omics (as URIs), over the settings file. */
+function withOmics(settings: unknown, opts: { clinical?: string; expression?: string; mutations?: string }): unknown {
+  if (!opts.clinical && !opts.expression && !opts.mutations) return settings;
+  const uri = (p?: string) => (p === undefined ? undefined : isUri(p) ? p : toFileUri(resolve(p)));
+  const base = (settings ?? {}) as { omics?: Record<string, unknown> };
+  const given = { clinicalUri: uri(opts.clinical), expressionUri: uri(opts.expression), mutationsUri: uri(opts.mutations) };
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...base, omics: { ...base.omics, ...defined } };
 }
 
 const DEMO_SOURCES = ['dicom', 'nrrd', 's3', 'tcia'] as const;

@@ -4,12 +4,14 @@
  * a few headline features, so scanner (center) effects are visible at a glance.
  */
 import type { Table } from 'apache-arrow';
-import type { PatientResult } from '../run/schemas';
+import type { OmicsJoinSummary, PatientResult } from '../run/schemas';
 
 export interface ReportInput {
   runId: string;
   patients: PatientResult[];
   table: Table;
+  /** The omics tables joined with the features, when the run named some. */
+  omics?: OmicsJoinSummary;
 }
 
 /** Features shown when present, in this order; otherwise the first few feature columns. */
@@ -20,7 +22,7 @@ const HEADLINE_FEATURES = [
   'original_shape_VoxelVolume',
 ];
 
-export function renderCohortReport({ runId, patients, table }: ReportInput): string {
+export function renderCohortReport({ runId, patients, table, omics }: ReportInput): string {
   const centers = [...new Set(patients.map((p) => p.center))].sort();
   const featureNames = table.schema.fields.map((f) => f.name).filter((n) => n.startsWith('original_'));
   const shown = HEADLINE_FEATURES.filter((f) => featureNames.includes(f));
@@ -58,6 +60,7 @@ ${centers
   .join('\n')}
 </table>
 ${failed.length ? failureTable(failed) : '<p>No patient failed.</p>'}
+${omics ? omicsTable(omics) : ''}
 <h2>Feature distributions by center</h2>
 <div class="plots">
 ${features.map((f) => `<figure>${boxPlot(centers.map((c) => ({ label: c, values: valuesBy(f, c) })))}<figcaption>${esc(f)}</figcaption></figure>`).join('\n')}
@@ -74,6 +77,20 @@ function failureTable(failed: PatientResult[]): string {
     )
     .join('\n');
   return `<h2>Failed</h2><table><tr><th>patient</th><th>center</th><th>timepoint</th><th>reason</th><th>message</th></tr>\n${rows}\n</table>`;
+}
+
+/** One line per omics table: matched patients, and who is missing on either side (never dropped silently). */
+function omicsTable(omics: OmicsJoinSummary): string {
+  const list = (ids: string[]) => (ids.length ? `${ids.length}: ${esc(ids.slice(0, 10).join(', '))}${ids.length > 10 ? ', …' : ''}` : '0');
+  const rows = Object.entries(omics)
+    .map(([kind, record]) => {
+      if (!record) return '';
+      if (record.error) return `<tr><td>${esc(kind)}</td><td colspan="4" style="text-align:left">${esc(record.error.type)}: ${esc(record.error.message)}</td></tr>`;
+      const join = record.join!;
+      return `<tr><td>${esc(kind)}</td><td>${join.patientsMatched}</td><td style="text-align:left">${list(join.unmatchedFeaturePatients)}</td><td style="text-align:left">${list(join.unmatchedOmicsPatients)}</td><td style="text-align:left">${list(join.duplicatedOmicsPatients)}</td></tr>`;
+    })
+    .join('\n');
+  return `<h2>Omics join</h2><table><tr><th>table</th><th>patients matched</th><th>imaged, not in table</th><th>in table, not imaged</th><th>duplicated in table</th></tr>\n${rows}\n</table>`;
 }
 
 interface Group {

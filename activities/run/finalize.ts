@@ -8,6 +8,7 @@ import { arrowToFeatureRows, rowsToTable, tableToArrowFile, tableToParquet, type
 import { renderCohortReport } from '../report/cohort-report';
 import { codeVersion } from './code-version';
 import { readResultBatches } from './results';
+import { joinOmicsTables } from './omics-join';
 import { RunManifest, type RunSettings, type RunSummary } from './schemas';
 
 export interface FinalizeInput {
@@ -43,7 +44,10 @@ export async function finalizeRun(
   const manifestBytes = await store.get(input.manifestUri);
   const done = patients.filter((p) => p.status === 'done').length;
   const summary = { total: patients.length, done, failed: patients.length - done };
-  await write('report.html', Buffer.from(renderCohortReport({ runId: input.runId, patients, table })));
+  const keyed = rows.map((row) => ({ patient_id: row.keys.patient_id }));
+  const omics = input.settings.omics ? await joinOmicsTables(store, keyed, input.settings.omics) : undefined;
+  onProgress('omics joined');
+  await write('report.html', Buffer.from(renderCohortReport({ runId: input.runId, patients, table, omics })));
 
   const manifest = RunManifest.parse({
     schemaVersion: 1,
@@ -61,6 +65,7 @@ export async function finalizeRun(
     summary,
     patients,
     outputs: { ...outputs },
+    ...(omics ? { omics } : {}),
   });
   await write('run-manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
   return { runId: input.runId, ...summary, outputs };

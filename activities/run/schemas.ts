@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { parseParams } from '../radiomics/params-file';
 import { parseSettings } from '../settings-validation';
+import { IDENTITY_RULE, SampleIdRule } from '../omics/sample-ids';
+import type { JoinReport } from '../omics/join';
 
 export const RadiomicsSettingsInput = z.record(z.string(), z.unknown());
 
@@ -48,6 +50,31 @@ export type TciaSourceSettings = z.infer<typeof TciaSourceSettings>;
 export const SourceSettings = z.object({ tcia: TciaSourceSettings.default(TciaSourceSettings.parse({})) }).strict();
 export type SourceSettings = z.infer<typeof SourceSettings>;
 
+/** Omics tables of a run (URIs), and how their sample ids map to patient ids. */
+export const OmicsInputs = z
+  .object({
+    clinicalUri: z.string().optional(),
+    expressionUri: z.string().optional(),
+    mutationsUri: z.string().optional(),
+    sampleIdRule: SampleIdRule.default(IDENTITY_RULE),
+  })
+  .strict();
+export type OmicsInputs = z.infer<typeof OmicsInputs>;
+
+/** What the run manifest records for one omics table: its hash and join report, or the error that stopped it. */
+export const OmicsJoinRecord = z.object({
+  uri: z.string(),
+  sha256: z.string().optional(),
+  /** Patients in the table (after the sample-id rule). */
+  patients: z.number().int().optional(),
+  join: z.custom<JoinReport>((value) => typeof value === 'object' && value !== null).optional(),
+  error: z.object({ type: z.string(), message: z.string() }).optional(),
+});
+export type OmicsJoinRecord = z.infer<typeof OmicsJoinRecord>;
+
+export const OmicsJoinSummary = z.partialRecord(z.enum(['clinical', 'expression', 'mutations']), OmicsJoinRecord);
+export type OmicsJoinSummary = z.infer<typeof OmicsJoinSummary>;
+
 /** Settings of a cohort run. Defaults suit a laptop; every field is recorded in the run manifest. */
 export const RunSettings = z
   .object({
@@ -65,6 +92,8 @@ export const RunSettings = z
     timeouts: ActivityTimeouts.default(ActivityTimeouts.parse({})),
     /** Image sources that need settings (TCIA). */
     sources: SourceSettings.default(SourceSettings.parse({})),
+    /** Omics tables joined with the feature table when the run ends (join report in the run manifest). */
+    omics: OmicsInputs.optional(),
   })
   .strict();
 export type RunSettings = z.infer<typeof RunSettings>;
@@ -168,5 +197,7 @@ export const RunManifest = z.object({
   summary: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int() }),
   patients: z.array(PatientResult),
   outputs: z.record(z.string(), OutputFile),
+  /** The omics tables of the run, each with its join report (or the typed error that stopped it). */
+  omics: OmicsJoinSummary.optional(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;

@@ -41,6 +41,12 @@ test('rg demo writes the four outputs, and the same seed twice gives identical f
   }
   const manifest = RunManifest.parse(JSON.parse(readFileSync(join(a, 'run-manifest.json'), 'utf8')));
   assert.equal(manifest.summary.done, 12);
+  for (const kind of ['clinical', 'expression', 'mutations'] as const) {
+    const join = manifest.omics?.[kind]?.join;
+    assert.equal(join?.patientsMatched, 12, `${kind} table joined with every patient: ${JSON.stringify(manifest.omics?.[kind])}`);
+    assert.deepEqual(join?.unmatchedFeaturePatients, [], `${kind}: no imaged patient missing`);
+  }
+  assert.match(readFileSync(join(a, 'report.html'), 'utf8'), /Omics join/, 'the report shows the omics join');
 
   for (const name of ['features.arrow', 'features.parquet']) {
     assert.deepEqual(readFileSync(join(a, name)), readFileSync(join(b, name)), `${name} byte-identical across runs`);
