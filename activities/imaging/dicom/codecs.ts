@@ -4,12 +4,14 @@
  * (process 14) from jpeg-lossless-decoder-js (plain JavaScript, always available).
  *
  * The wasm modules load once, lazily, through `loadWasmCodecs()` (async: Emscripten only
- * instantiates asynchronously). After it resolves every decoder here is synchronous.
+ * instantiates asynchronously). After it resolves every decoder here is synchronous. The wasm
+ * decoders hand their output to a callback as a view into the wasm heap, so a frame is copied once,
+ * straight to where the caller wants it.
  * The packages' "exports" hide dist/: the supported entries are `<pkg>/decodewasmjs` (the
  * Emscripten factory) and `<pkg>/decodewasm` (the .wasm file, handed to it by `locateFile`).
  */
 
-/** What a decoded frame looks like: samples as little-endian bytes, plus what the codec reported. */
+/** A decoded frame: samples as little-endian bytes, plus what the codec reported. */
 export interface DecodedFrame {
   bytes: Uint8Array;
   width: number;
@@ -77,38 +79,41 @@ function requireLoaded(): WasmCodecs {
   return loaded;
 }
 
-/** Run one Emscripten decoder over an encoded frame, copying the result out of the wasm heap. */
-function decodeWith(Decoder: DecoderClass, encoded: Uint8Array): DecodedFrame {
+/**
+ * Run one Emscripten decoder over an encoded frame and hand the result to `use` while the decoder
+ * lives: `bytes` is a view into the wasm heap (no copy), invalid once `use` returns.
+ */
+function decodeWith(Decoder: DecoderClass, encoded: Uint8Array, use: (frame: DecodedFrame) => void): void {
   const decoder = new Decoder();
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
     const info = decoder.getFrameInfo();
-    return {
-      bytes: decoder.getDecodedBuffer().slice(),
+    use({
+      bytes: decoder.getDecodedBuffer(),
       width: info.width,
       height: info.height,
       bitsPerSample: info.bitsPerSample,
       componentCount: info.componentCount,
-    };
+    });
   } finally {
     decoder.delete();
   }
 }
 
-/** Decode a JPEG 2000 codestream (lossless or lossy, also HTJ2K). */
-export function decodeJpeg2000(encoded: Uint8Array): DecodedFrame {
-  return decodeWith(requireLoaded().openjpeg, encoded);
+/** Decode a JPEG 2000 codestream (lossless or lossy, also HTJ2K); `use` sees the frame (not to be kept). */
+export function decodeJpeg2000(encoded: Uint8Array, use: (frame: DecodedFrame) => void): void {
+  decodeWith(requireLoaded().openjpeg, encoded, use);
 }
 
-/** Decode a JPEG-LS frame (lossless or near-lossless). */
-export function decodeJpegLs(encoded: Uint8Array): DecodedFrame {
-  return decodeWith(requireLoaded().charls, encoded);
+/** Decode a JPEG-LS frame (lossless or near-lossless); `use` sees the frame (not to be kept). */
+export function decodeJpegLs(encoded: Uint8Array, use: (frame: DecodedFrame) => void): void {
+  decodeWith(requireLoaded().charls, encoded, use);
 }
 
-/** Decode a baseline (8-bit) JPEG frame. */
-export function decodeJpegBaseline(encoded: Uint8Array): DecodedFrame {
-  return decodeWith(requireLoaded().libjpegTurbo, encoded);
+/** Decode a baseline (8-bit) JPEG frame; `use` sees the frame (not to be kept). */
+export function decodeJpegBaseline(encoded: Uint8Array, use: (frame: DecodedFrame) => void): void {
+  decodeWith(requireLoaded().libjpegTurbo, encoded, use);
 }
 
 /** The part of jpeg-lossless-decoder-js used here (the package ships no type declarations). */

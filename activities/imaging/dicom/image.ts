@@ -23,8 +23,8 @@ export interface FrameGeometry {
   rescaleIntercept: number;
 }
 
-/** A decoded DICOM file: identifiers, pixel format, per-frame geometry and all stored values. */
-export interface DicomImageFile {
+/** What the header of a DICOM image file says: identifiers, pixel format and per-frame geometry. */
+export interface DicomImageHeader {
   uri: string;
   transferSyntaxUid: string;
   sopInstanceUid?: string;
@@ -36,6 +36,10 @@ export interface DicomImageFile {
   spacingBetweenSlices?: number;
   format: PixelFormat;
   frames: FrameGeometry[];
+}
+
+/** A decoded DICOM file: its header and all stored values. */
+export interface DicomImageFile extends DicomImageHeader {
   /** Stored values of every frame, frame after frame (rows × columns × samples each). */
   values: StoredArray;
 }
@@ -54,12 +58,22 @@ export function decodeDicomFileSync(bytes: Uint8Array, uri: string): DicomImageF
 
 /** Decode pixels and per-frame geometry of an already parsed data set. */
 export function decodeParsedDicom(ds: DicomDataset): DicomImageFile {
+  requireCodecsFor(ds);
+  const header = readDicomHeader(ds);
+  return { ...header, values: decodePixelData(ds, header.format) };
+}
+
+/** An Error when the file's transfer syntax needs the wasm codecs and they are not loaded yet. */
+export function requireCodecsFor(ds: DicomDataset): void {
   if (needsWasmCodecs(ds.transferSyntaxUid) && !wasmCodecsLoaded()) {
     throw new Error(`${ds.uri}: transfer syntax ${ds.transferSyntaxUid} needs the wasm codecs: await loadWasmCodecs() first`);
   }
+}
+
+/** Identifiers, pixel format and per-frame geometry of a parsed data set (pixels not touched). */
+export function readDicomHeader(ds: DicomDataset): DicomImageHeader {
   const format = readPixelFormat(ds);
   const frames = readFrameGeometry(ds, format.numberOfFrames);
-  const values = decodePixelData(ds, format);
   return {
     uri: ds.uri,
     transferSyntaxUid: ds.transferSyntaxUid,
@@ -71,7 +85,6 @@ export function decodeParsedDicom(ds: DicomDataset): DicomImageFile {
     spacingBetweenSlices: getNumber(ds, Tag.SpacingBetweenSlices),
     format,
     frames,
-    values,
   };
 }
 

@@ -1,14 +1,18 @@
 /**
  * Pixel Data (7FE0,0010) → stored values: native (implicit/explicit VR little endian, explicit big
  * endian, deflated) and encapsulated frames (JPEG lossless, JPEG-LS, JPEG 2000, RLE, baseline
- * JPEG). Values come out as one typed array of every frame (frame after frame, row after row,
- * samples interleaved), sign-extended from BitsStored when PixelRepresentation is 1 and with the
- * unused high bits cleared when it is 0. Rescale is not applied here (see image.ts).
+ * JPEG), one frame at a time: `forEachFrame` hands each frame's little-endian sample bytes to a
+ * callback (a view into the file, or into the codec's memory, valid only during the call), and
+ * `writeFrameValues` turns them into values — sign-extended from BitsStored when
+ * PixelRepresentation is 1, unused high bits cleared when it is 0, optionally rescaled — written
+ * straight into a caller's array (the series reader's output volume). `decodePixelData` gives every
+ * frame's stored values as one typed array (frame after frame, row after row, samples interleaved).
  */
 import * as dicomParser from 'dicom-parser';
 import type { DicomDataset } from './dataset';
 import { corrupt, getNumber, getString, requireNumber, Tag, TransferSyntax } from './dataset';
 import { decodeJpeg2000, decodeJpegBaseline, decodeJpegLossless, decodeJpegLs, type DecodedFrame } from './codecs';
+import type { VoxelArray } from '../volume';
 import { decodeRleFrame } from './rle';
 import { HOST_IS_LITTLE_ENDIAN, swapBytes } from '../voxel-bytes';
 
@@ -83,27 +87,90 @@ export function readPixelFormat(ds: DicomDataset): PixelFormat {
   return format;
 }
 
+/** The typed array type that holds a format's stored values. */
+export function storedArrayType(format: PixelFormat): new (length: number) => StoredArray {
+  const signed = format.pixelRepresentation === 1;
+  if (format.bitsAllocated === 8) return signed ? Int8Array : Uint8Array;
+  if (format.bitsAllocated === 16) return signed ? Int16Array : Uint16Array;
+  return signed ? Int32Array : Uint32Array;
+}
+
 /** Decode every frame of the file's Pixel Data into stored values (see the module comment). */
 export function decodePixelData(ds: DicomDataset, format: PixelFormat): StoredArray {
+  const samplesPerFrame = format.rows * format.columns * format.samplesPerPixel;
+  const StoredType = storedArrayType(format);
+  const values = new StoredType(samplesPerFrame * format.numberOfFrames);
+  forEachFrame(ds, format, (bytes, frame) => writeFrameValues(bytes, format, values, frame * samplesPerFrame, 1, 0));
+  return values;
+}
+
+/**
+ * Call `use` with the little-endian sample bytes of each frame, in frame order. The bytes are a
+ * view into the file or into the codec's memory: valid only during the call, never kept.
+ */
+export function forEachFrame(ds: DicomDataset, format: PixelFormat, use: (bytes: Uint8Array, frame: number) => void): void {
   const encoding = ENCODINGS[ds.transferSyntaxUid];
   if (!encoding) throw corrupt(ds.uri, `unsupported transfer syntax ${ds.transferSyntaxUid}`);
   const element = ds.raw.elements[Tag.PixelData];
   if (!element) throw corrupt(ds.uri, 'no Pixel Data (7FE0,0010)');
-  const bytesPerSample = format.bitsAllocated / 8;
-  const samplesPerFrame = format.rows * format.columns * format.samplesPerPixel;
-  const frameBytes = samplesPerFrame * bytesPerSample;
-  const all = new Uint8Array(frameBytes * format.numberOfFrames);
+  const frameBytes = format.rows * format.columns * format.samplesPerPixel * (format.bitsAllocated / 8);
   if (encoding === 'native') {
-    all.set(readNativeBytes(ds, element, all.length, format));
-  } else {
-    if (!element.encapsulatedPixelData) throw corrupt(ds.uri, `transfer syntax ${ds.transferSyntaxUid} needs encapsulated Pixel Data`);
-    const frames = readEncapsulatedFrames(ds, element, format.numberOfFrames, encoding);
-    frames.forEach((frame, index) => {
-      const decoded = decodeFrame(ds, frame, encoding, format, index);
-      all.set(decoded, index * frameBytes);
-    });
+    const all = readNativeBytes(ds, element, frameBytes * format.numberOfFrames, format);
+    for (let frame = 0; frame < format.numberOfFrames; frame++) use(all.subarray(frame * frameBytes, (frame + 1) * frameBytes), frame);
+    return;
   }
-  return toStoredValues(all, format);
+  if (!element.encapsulatedPixelData) throw corrupt(ds.uri, `transfer syntax ${ds.transferSyntaxUid} needs encapsulated Pixel Data`);
+  const frames = readEncapsulatedFrames(ds, element, format.numberOfFrames, encoding);
+  frames.forEach((encoded, index) => decodeFrame(ds, encoded, encoding, format, index, (bytes) => use(bytes, index)));
+}
+
+/**
+ * Turn one frame's little-endian sample bytes into values (masked or sign-extended to BitsStored,
+ * then × slope + intercept) written into `output` from `offset`.
+ */
+export function writeFrameValues(
+  bytes: Uint8Array,
+  format: PixelFormat,
+  output: VoxelArray,
+  offset: number,
+  slope: number,
+  intercept: number,
+): void {
+  const stored = storedView(bytes, format);
+  const bits = format.bitsStored;
+  const masked = bits < format.bitsAllocated;
+  if (!masked && slope === 1 && intercept === 0) {
+    output.set(stored, offset); // a plain copy (a memcpy when the types match)
+    return;
+  }
+  const count = stored.length;
+  if (!masked) {
+    for (let i = 0; i < count; i++) output[offset + i] = stored[i] * slope + intercept;
+    return;
+  }
+  // Shifting through a 32-bit int keeps the low `bits` bits, sign-extended (>>) or not (>>>).
+  const shift = 32 - bits;
+  if (format.pixelRepresentation === 1) {
+    for (let i = 0; i < count; i++) output[offset + i] = ((stored[i] << shift) >> shift) * slope + intercept;
+  } else {
+    for (let i = 0; i < count; i++) output[offset + i] = ((stored[i] << shift) >>> shift) * slope + intercept;
+  }
+}
+
+/** The frame's bytes as stored-value typed array: a view when aligned (little-endian host), else a copy. */
+function storedView(bytes: Uint8Array, format: PixelFormat): StoredArray {
+  const StoredType = storedArrayType(format) as unknown as {
+    new (buffer: ArrayBufferLike, byteOffset: number, length: number): StoredArray;
+    new (length: number): StoredArray;
+  };
+  const width = format.bitsAllocated / 8;
+  const count = bytes.length / width;
+  if (HOST_IS_LITTLE_ENDIAN && bytes.byteOffset % width === 0) return new StoredType(bytes.buffer, bytes.byteOffset, count);
+  const copy = new StoredType(count);
+  const copyBytes = new Uint8Array(copy.buffer);
+  copyBytes.set(bytes);
+  if (!HOST_IS_LITTLE_ENDIAN) swapBytes(copyBytes, width);
+  return copy;
 }
 
 /** The native Pixel Data bytes (little endian), refusing a value shorter than the image. */
@@ -113,12 +180,14 @@ function readNativeBytes(ds: DicomDataset, element: dicomParser.Element, expecte
   if (available < expected) {
     throw corrupt(ds.uri, `Pixel Data holds ${available} bytes, expected ${expected} (${format.columns}x${format.rows}x${format.numberOfFrames} frames x ${format.samplesPerPixel} samples x ${format.bitsAllocated} bits)`);
   }
-  const bytes = ds.raw.byteArray.slice(element.dataOffset, element.dataOffset + expected);
-  if (ds.transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian) {
-    // OW words are big endian: swap per sample, or per 16-bit word when 8-bit samples sit in OW.
-    const width = format.bitsAllocated === 8 ? (element.vr === 'OW' ? 2 : 1) : format.bitsAllocated / 8;
-    swapBytes(bytes, width);
+  const start = ds.raw.byteArray.byteOffset + element.dataOffset;
+  if (ds.transferSyntaxUid !== TransferSyntax.ExplicitVRBigEndian) {
+    return new Uint8Array(ds.raw.byteArray.buffer, start, expected); // a view: no copy of the pixels
   }
+  // OW words are big endian: swap (a copy) per sample, or per 16-bit word when 8-bit samples sit in OW.
+  const bytes = ds.raw.byteArray.slice(element.dataOffset, element.dataOffset + expected);
+  const width = format.bitsAllocated === 8 ? (element.vr === 'OW' ? 2 : 1) : format.bitsAllocated / 8;
+  swapBytes(bytes, width);
   return bytes;
 }
 
@@ -151,44 +220,53 @@ function readEncapsulatedFrames(ds: DicomDataset, element: dicomParser.Element, 
   }
 }
 
-/** Decode one encapsulated frame into little-endian samples of BitsAllocated width. */
-function decodeFrame(ds: DicomDataset, frame: Uint8Array, encoding: Encoding, format: PixelFormat, index: number): Uint8Array {
+/**
+ * Decode one encapsulated frame and call `use` with little-endian samples of BitsAllocated width
+ * (for the wasm codecs a view into the codec's memory, released after the call).
+ */
+function decodeFrame(
+  ds: DicomDataset,
+  frame: Uint8Array,
+  encoding: Encoding,
+  format: PixelFormat,
+  index: number,
+  use: (bytes: Uint8Array) => void,
+): void {
   const bytesPerSample = format.bitsAllocated / 8;
   const pixelCount = format.rows * format.columns;
-  const expected = pixelCount * format.samplesPerPixel * bytesPerSample;
-  let decoded: DecodedFrame | undefined;
-  let bytes: Uint8Array;
+  const check = (decoded: DecodedFrame) => {
+    if (decoded.width !== format.columns || decoded.height !== format.rows) {
+      throw corrupt(ds.uri, `frame ${index + 1}: ${encoding} frame is ${decoded.width}x${decoded.height}, header says ${format.columns}x${format.rows}`);
+    }
+    use(fitSampleWidth(ds, decoded.bytes, encoding, format, index));
+  };
   try {
     switch (encoding) {
       case 'rle':
-        bytes = decodeRleFrame(frame, pixelCount, format.samplesPerPixel, bytesPerSample);
-        break;
+        return use(fitSampleWidth(ds, decodeRleFrame(frame, pixelCount, format.samplesPerPixel, bytesPerSample), encoding, format, index));
       case 'jpeg-lossless':
-        decoded = decodeJpegLossless(frame, bytesPerSample > 1 ? 2 : 1);
-        bytes = decoded.bytes;
-        break;
+        return check(decodeJpegLossless(frame, bytesPerSample > 1 ? 2 : 1));
       case 'jpeg-ls':
-        decoded = decodeJpegLs(frame);
-        bytes = decoded.bytes;
-        break;
+        return decodeJpegLs(frame, check);
       case 'jpeg2000':
-        decoded = decodeJpeg2000(frame);
-        bytes = decoded.bytes;
-        break;
+        return decodeJpeg2000(frame, check);
       default:
-        decoded = decodeJpegBaseline(frame);
-        bytes = decoded.bytes;
+        return decodeJpegBaseline(frame, check);
     }
   } catch (error) {
+    if (error instanceof Error && error.name === 'CorruptImageError') throw error;
     const reason = error instanceof Error ? error.message : typeof error === 'number' ? `codec error ${error}` : String(error);
     throw corrupt(ds.uri, `frame ${index + 1}: ${encoding} decoding failed (${reason})`);
   }
-  if (decoded && (decoded.width !== format.columns || decoded.height !== format.rows)) {
-    throw corrupt(ds.uri, `frame ${index + 1}: ${encoding} frame is ${decoded.width}x${decoded.height}, header says ${format.columns}x${format.rows}`);
-  }
-  const samples = pixelCount * format.samplesPerPixel;
-  if (bytes.length === samples * bytesPerSample) return bytes;
-  if (bytes.length >= samples && bytes.length < samples * bytesPerSample) {
+}
+
+/** Decoded bytes as samples of BitsAllocated width: as they are, widened, or cut to the frame. */
+function fitSampleWidth(ds: DicomDataset, bytes: Uint8Array, encoding: Encoding, format: PixelFormat, index: number): Uint8Array {
+  const bytesPerSample = format.bitsAllocated / 8;
+  const samples = format.rows * format.columns * format.samplesPerPixel;
+  const expected = samples * bytesPerSample;
+  if (bytes.length === expected) return bytes;
+  if (bytes.length >= samples && bytes.length < expected) {
     const codecWidth = Math.floor(bytes.length / samples);
     if (codecWidth >= 1 && bytes.length === samples * codecWidth) return widenSamples(bytes, codecWidth, bytesPerSample);
   }
@@ -202,23 +280,4 @@ function widenSamples(bytes: Uint8Array, from: number, to: number): Uint8Array {
   const out = new Uint8Array(count * to);
   for (let i = 0; i < count; i++) for (let b = 0; b < from; b++) out[i * to + b] = bytes[i * from + b];
   return out;
-}
-
-/** Little-endian sample bytes → typed stored values, sign-extended or masked to BitsStored. */
-function toStoredValues(bytes: Uint8Array, format: PixelFormat): StoredArray {
-  if (!HOST_IS_LITTLE_ENDIAN) swapBytes(bytes, format.bitsAllocated / 8);
-  const signed = format.pixelRepresentation === 1;
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const values: StoredArray =
-    format.bitsAllocated === 8 ? (signed ? new Int8Array(buffer) : new Uint8Array(buffer))
-    : format.bitsAllocated === 16 ? (signed ? new Int16Array(buffer) : new Uint16Array(buffer))
-    : signed ? new Int32Array(buffer) : new Uint32Array(buffer);
-  const bits = format.bitsStored;
-  if (bits >= format.bitsAllocated) return values;
-  const shift = 32 - bits;
-  for (let i = 0; i < values.length; i++) {
-    // Shifting through a 32-bit int keeps the low `bits` bits, sign-extended (>>) or not (>>>).
-    values[i] = signed ? (values[i] << shift) >> shift : (values[i] << shift) >>> shift;
-  }
-  return values;
 }

@@ -18,21 +18,36 @@
  *   the smallest integer array holding every value the stored bits can map to (the stored type
  *   itself when there is no rescale); otherwise Float32Array. MONOCHROME1 is reported in `meta`,
  *   not inverted.
+ *
+ * Memory: headers are parsed first (dicom-parser records where Pixel Data lies, it copies nothing),
+ * the slices sorted and checked, the output volume allocated once, and then each file's frames are
+ * decoded one at a time straight into their place in it. Files given as bytes stay the caller's;
+ * files given lazily (`{ uri, read }`) are read twice — once for the header, once for the pixels —
+ * in batches of LAZY_READS_AT_ONCE, so the reader then needs about the volume plus a few files.
  */
 import { CorruptImageError, InvalidSeriesError } from '../../errors';
 import type { Mat3, Vec3, Volume, VoxelArray } from '../volume';
 import { IDENTITY_DIRECTION } from '../volume';
 import type { DicomDataset } from './dataset';
-import { parseDicomBytes, getString, hasTag, Tag } from './dataset';
+import { corrupt, parseDicomBytes, getString, hasTag, Tag } from './dataset';
 import { loadWasmCodecs } from './codecs';
-import type { DicomImageFile, FrameGeometry } from './image';
-import { decodeParsedDicom, sliceNormal } from './image';
-import { needsWasmCodecs } from './pixel-data';
+import type { DicomImageFile, DicomImageHeader, FrameGeometry } from './image';
+import { readDicomHeader, requireCodecsFor, sliceNormal } from './image';
+import { forEachFrame, needsWasmCodecs, storedArrayType, writeFrameValues } from './pixel-data';
 
 /** A file handed to the reader: where it came from (for messages) and its bytes. */
 export interface DicomInputFile {
   uri: string;
   bytes: Uint8Array;
+}
+
+/**
+ * A file the reader loads when it needs it: twice (header, then pixels), a few files at a time.
+ * The two reads must give the same bytes.
+ */
+export interface DicomLazyFile {
+  uri: string;
+  read: () => Promise<Uint8Array>;
 }
 
 export interface ReadDicomSeriesOptions {
@@ -67,17 +82,58 @@ export const DEFAULT_SPACING_TOLERANCE = 0.01;
 /** Largest difference between direction cosines of slices of one volume. */
 export const ORIENTATION_TOLERANCE = 1e-4;
 
-/** Read DICOM files into one volume, loading the wasm codecs when a transfer syntax needs them. */
-export async function readDicomSeries(files: DicomInputFile[], options: ReadDicomSeriesOptions = {}): Promise<DicomVolume> {
-  const { chosen, skippedUris } = chooseSeries(files, options);
-  if (chosen.some((ds) => needsWasmCodecs(ds.transferSyntaxUid))) await loadWasmCodecs();
-  return assembleVolume(chosen.map(decodeParsedDicom), options, skippedUris);
+/** How many lazy files are read at the same time (and so held at most at once). */
+const LAZY_READS_AT_ONCE = 8;
+
+/** A parsed input file: its series and header; the data set is kept only when the caller gave bytes. */
+interface ScannedFile {
+  uri: string;
+  seriesInstanceUid: string;
+  hasPixelData: boolean;
+  /** The header, or the error reading it (thrown only if this file's series is read). */
+  header?: DicomImageHeader | Error;
+  dataset?: DicomDataset;
+  lazy?: DicomLazyFile;
+}
+
+/** An image file of the series being read, with its header. */
+interface ChosenFile extends ScannedFile {
+  header: DicomImageHeader;
+}
+
+/** The volume with its output array allocated, and where each frame of each chosen file goes. */
+interface VolumePlan {
+  volume: DicomVolume;
+  /** placements[file][frame] = k, the slice index of that frame. */
+  placements: number[][];
+}
+
+/** Read DICOM files (bytes, or read lazily) into one volume, loading the wasm codecs when a transfer syntax needs them. */
+export async function readDicomSeries(files: (DicomInputFile | DicomLazyFile)[], options: ReadDicomSeriesOptions = {}): Promise<DicomVolume> {
+  const scanned: ScannedFile[] = [];
+  for (let start = 0; start < files.length; start += LAZY_READS_AT_ONCE) {
+    const batch = files.slice(start, start + LAZY_READS_AT_ONCE);
+    const bytes = await Promise.all(batch.map((file) => ('read' in file ? file.read() : file.bytes)));
+    batch.forEach((file, i) => scanned.push(scanFile(file.uri, bytes[i], 'read' in file ? file : undefined)));
+  }
+  const { chosen, plan } = planSeries(scanned, options);
+  if (chosen.some((file) => needsWasmCodecs(file.header.transferSyntaxUid))) await loadWasmCodecs();
+  for (let start = 0; start < chosen.length; start += LAZY_READS_AT_ONCE) {
+    const batch = chosen.slice(start, start + LAZY_READS_AT_ONCE);
+    const bytes = await Promise.all(batch.map((file) => file.lazy?.read()));
+    batch.forEach((file, i) => {
+      const dataset = file.dataset ?? rereadDataset(file, bytes[i]!);
+      writeFileSlices(dataset, file.header, plan, start + i);
+    });
+  }
+  return plan.volume;
 }
 
 /** Synchronous readDicomSeries: for native, deflated, RLE and JPEG lossless files, or after loadWasmCodecs(). */
 export function readDicomSeriesSync(files: DicomInputFile[], options: ReadDicomSeriesOptions = {}): DicomVolume {
-  const { chosen, skippedUris } = chooseSeries(files, options);
-  return assembleVolume(chosen.map(decodeParsedDicom), options, skippedUris);
+  const { chosen, plan } = planSeries(files.map((file) => scanFile(file.uri, file.bytes)), options);
+  chosen.forEach((file, index) => writeFileSlices(file.dataset!, file.header, plan, index));
+  return plan.volume;
 }
 
 /** The series present in a set of files: UID and the URIs of its image files. */
@@ -92,19 +148,50 @@ export function listDicomSeries(files: DicomInputFile[]): { seriesInstanceUid: s
   return [...groups].map(([seriesInstanceUid, uris]) => ({ seriesInstanceUid, uris }));
 }
 
-/** Parse every file and keep the image files of the one series to read. */
-function chooseSeries(files: DicomInputFile[], options: ReadDicomSeriesOptions): { chosen: DicomDataset[]; skippedUris: string[] } {
+/** Parse one file's header; keep the data set (and so the bytes) only for a file given as bytes. */
+function scanFile(uri: string, bytes: Uint8Array, lazy?: DicomLazyFile): ScannedFile {
+  const dataset = parseDicomBytes(bytes, uri);
+  const hasPixelData = hasTag(dataset, Tag.PixelData);
+  let header: DicomImageHeader | Error | undefined;
+  if (hasPixelData) {
+    try {
+      header = readDicomHeader(dataset);
+    } catch (error) {
+      header = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return { uri, seriesInstanceUid: getString(dataset, Tag.SeriesInstanceUID) ?? '', hasPixelData, header, ...(lazy ? { lazy } : { dataset }) };
+}
+
+/** Parse a lazily read file again, refusing bytes whose header differs from the first read. */
+function rereadDataset(file: ChosenFile, bytes: Uint8Array): DicomDataset {
+  const dataset = parseDicomBytes(bytes, file.uri);
+  const again = readDicomHeader(dataset);
+  if (again.transferSyntaxUid !== file.header.transferSyntaxUid || JSON.stringify(again.format) !== JSON.stringify(file.header.format)) {
+    throw corrupt(file.uri, 'the file changed between its two reads (header, then pixels)');
+  }
+  return dataset;
+}
+
+/** Choose the series, check its headers and plan the volume (output allocated, not yet filled). */
+function planSeries(scanned: ScannedFile[], options: ReadDicomSeriesOptions): { chosen: ChosenFile[]; plan: VolumePlan } {
+  const { chosen, skippedUris } = chooseSeries(scanned, options);
+  for (const file of chosen) if (file.header instanceof Error) throw file.header;
+  const images = chosen as ChosenFile[];
+  return { chosen: images, plan: planVolume(images.map((file) => file.header), options, skippedUris) };
+}
+
+/** Keep the image files of the one series to read. */
+function chooseSeries(files: ScannedFile[], options: ReadDicomSeriesOptions): { chosen: ScannedFile[]; skippedUris: string[] } {
   if (files.length === 0) throw new InvalidSeriesError('no DICOM files given');
   const skippedUris: string[] = [];
-  const groups = new Map<string, DicomDataset[]>();
+  const groups = new Map<string, ScannedFile[]>();
   for (const file of files) {
-    const ds = parseDicomBytes(file.bytes, file.uri);
-    if (!hasTag(ds, Tag.PixelData)) {
+    if (!file.hasPixelData) {
       skippedUris.push(file.uri);
       continue;
     }
-    const uid = getString(ds, Tag.SeriesInstanceUID) ?? '';
-    groups.set(uid, [...(groups.get(uid) ?? []), ds]);
+    groups.set(file.seriesInstanceUid, [...(groups.get(file.seriesInstanceUid) ?? []), file]);
   }
   const where = files.length === 1 ? files[0].uri : `${files[0].uri} and ${files.length - 1} more files`;
   if (groups.size === 0) throw new InvalidSeriesError(`${where}: no file holds Pixel Data`, files[0].uri);
@@ -120,9 +207,24 @@ function chooseSeries(files: DicomInputFile[], options: ReadDicomSeriesOptions):
   return { chosen: [...groups.values()][0], skippedUris };
 }
 
-/** One slice of the volume: a frame of a decoded file. */
+/** Decode the frames of one file, one at a time, straight into their slices of the output volume. */
+function writeFileSlices(dataset: DicomDataset, header: DicomImageHeader, plan: VolumePlan, fileIndex: number): void {
+  requireCodecsFor(dataset);
+  const { format, frames } = header;
+  const sliceSize = format.rows * format.columns;
+  const data = plan.volume.data;
+  const placements = plan.placements[fileIndex];
+  forEachFrame(dataset, format, (bytes, frame) => {
+    const { rescaleSlope, rescaleIntercept } = frames[frame];
+    writeFrameValues(bytes, format, data, placements[frame] * sliceSize, rescaleSlope, rescaleIntercept);
+  });
+}
+
+/** One slice of the volume: a frame of a file. */
 interface Slice {
-  file: DicomImageFile;
+  file: DicomImageHeader;
+  /** Index of the file in the list given to planVolume. */
+  fileIndex: number;
   frame: number;
   geometry: FrameGeometry;
   /** Position projected on the slice normal (mm), when the slice has a position. */
@@ -131,6 +233,23 @@ interface Slice {
 
 /** Sort, check and stack decoded files into one volume (see the module comment for the rules). */
 export function assembleVolume(images: DicomImageFile[], options: ReadDicomSeriesOptions = {}, skippedUris: string[] = []): DicomVolume {
+  const plan = planVolume(images, options, skippedUris);
+  const { rows, columns } = images[0].format;
+  const sliceSize = rows * columns;
+  const output = plan.volume.data;
+  images.forEach((image, fileIndex) => {
+    image.frames.forEach(({ rescaleSlope: slope, rescaleIntercept: intercept }, frame) => {
+      const source = image.values.subarray(frame * sliceSize, (frame + 1) * sliceSize);
+      const offset = plan.placements[fileIndex][frame] * sliceSize;
+      if (slope === 1 && intercept === 0) output.set(source, offset);
+      else for (let i = 0; i < sliceSize; i++) output[offset + i] = source[i] * slope + intercept;
+    });
+  });
+  return plan.volume;
+}
+
+/** Sort and check the slices of image headers and allocate the output volume (see the module comment). */
+function planVolume(images: DicomImageHeader[], options: ReadDicomSeriesOptions, skippedUris: string[]): VolumePlan {
   const first = images[0];
   const fail = (problem: string, uri = first.uri) => new InvalidSeriesError(`${uri}: ${problem}`, uri);
   for (const image of images) {
@@ -141,7 +260,7 @@ export function assembleVolume(images: DicomImageFile[], options: ReadDicomSerie
       throw fail(`mixed sizes: ${first.uri} is ${first.format.columns}x${first.format.rows}, ${image.uri} is ${image.format.columns}x${image.format.rows}`, image.uri);
     }
   }
-  const slices: Slice[] = images.flatMap((file) => file.frames.map((geometry, frame) => ({ file, frame, geometry })));
+  const slices: Slice[] = images.flatMap((file, fileIndex) => file.frames.map((geometry, frame) => ({ file, fileIndex, frame, geometry })));
   const orientation = checkOrientation(slices, fail);
   const pixelSpacing = checkPixelSpacing(slices, fail);
   const normal = orientation ? sliceNormal(orientation) : ([0, 0, 1] as Vec3);
@@ -160,10 +279,10 @@ export function assembleVolume(images: DicomImageFile[], options: ReadDicomSerie
   const direction: Mat3 = orientation
     ? [orientation[0], orientation[3], normal[0], orientation[1], orientation[4], normal[1], orientation[2], orientation[5], normal[2]]
     : [...IDENTITY_DIRECTION];
-  const data = stackValues(slices);
-  const rescale = distinctRescales(slices);
-  return {
-    data,
+  const placements = images.map((image) => new Array<number>(image.frames.length));
+  slices.forEach((slice, k) => (placements[slice.fileIndex][slice.frame] = k));
+  const volume: DicomVolume = {
+    data: createOutputArray(slices, first.format.rows * first.format.columns * slices.length),
     size: [first.format.columns, first.format.rows, slices.length],
     spacing: [pixelSpacing ? pixelSpacing[1] : 1, pixelSpacing ? pixelSpacing[0] : 1, zSpacing],
     origin,
@@ -175,12 +294,13 @@ export function assembleVolume(images: DicomImageFile[], options: ReadDicomSerie
       monochrome1: first.format.photometricInterpretation === 'MONOCHROME1',
       transferSyntaxUids: [...new Set(images.map((image) => image.transferSyntaxUid))],
       slices: slices.map((slice) => ({ uri: slice.file.uri, frame: slice.frame, sopInstanceUid: slice.file.sopInstanceUid })),
-      rescale,
+      rescale: distinctRescales(slices),
       bitsStored: first.format.bitsStored,
       pixelRepresentation: first.format.pixelRepresentation,
       skippedUris,
     },
   };
+  return { volume, placements };
 }
 
 /** The common orientation of all slices (undefined when none has one); mixed → error. */
@@ -234,21 +354,6 @@ function checkSteps(slices: Slice[], normal: Vec3, tolerance: number, fail: (pro
   return (slices[slices.length - 1].distance! - slices[0].distance!) / (slices.length - 1);
 }
 
-/** Stack the rescaled values of sorted slices into one array of the narrowest fitting type. */
-function stackValues(slices: Slice[]): VoxelArray {
-  const format = slices[0].file.format;
-  const sliceSize = format.rows * format.columns;
-  const output = createOutputArray(slices, sliceSize * slices.length);
-  slices.forEach((slice, k) => {
-    const { rescaleSlope: slope, rescaleIntercept: intercept } = slice.geometry;
-    const source = slice.file.values.subarray(slice.frame * sliceSize, (slice.frame + 1) * sliceSize);
-    const offset = k * sliceSize;
-    if (slope === 1 && intercept === 0) output.set(source, offset);
-    else for (let i = 0; i < sliceSize; i++) output[offset + i] = source[i] * slope + intercept;
-  });
-  return output;
-}
-
 /** The output array: Float32 for non-integer rescale, else the narrowest integer type for the range. */
 function createOutputArray(slices: Slice[], length: number): VoxelArray {
   let low = Infinity;
@@ -263,12 +368,10 @@ function createOutputArray(slices: Slice[], length: number): VoxelArray {
     low = Math.min(low, ...ends);
     high = Math.max(high, ...ends);
   }
-  const sameStoredType = slices.every((slice) => slice.file.values.constructor === slices[0].file.values.constructor);
+  const Stored = storedArrayType(slices[0].file.format);
+  const sameStoredType = slices.every((slice) => storedArrayType(slice.file.format) === Stored);
   const noRescale = slices.every((slice) => slice.geometry.rescaleSlope === 1 && slice.geometry.rescaleIntercept === 0);
-  if (noRescale && sameStoredType) {
-    const Stored = slices[0].file.values.constructor as new (n: number) => VoxelArray;
-    return new Stored(length);
-  }
+  if (noRescale && sameStoredType) return new Stored(length);
   if (low >= 0 && high <= 0xff) return new Uint8Array(length);
   if (low >= -0x80 && high <= 0x7f) return new Int8Array(length);
   if (low >= 0 && high <= 0xffff) return new Uint16Array(length);
