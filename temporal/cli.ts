@@ -5,7 +5,7 @@
  *   rg worker    serve task queues for a cluster
  *   rg status    progress (or result) of a run on a cluster
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -102,9 +102,10 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('features')
-    .description('radiomic features of one image and mask (NRRD or NIfTI), PyRadiomics names and params files')
-    .requiredOption('--image <path-or-uri>', 'the image')
-    .requiredOption('--mask <path-or-uri>', 'the mask (label map on the image grid)')
+    .description('radiomic features of one image and mask (NRRD, NIfTI, DICOM series/SEG/RTSTRUCT), PyRadiomics names and params files')
+    .requiredOption('--image <path-or-uri>', 'the image (a DICOM series: its folder, ending with /)')
+    .requiredOption('--mask <path-or-uri>', 'the mask: label map on the image grid, DICOM-SEG or RTSTRUCT')
+    .option('--roi <name>', 'RTSTRUCT masks: the ROI to use', 'tumor')
     .option('--params <path-or-uri>', 'a PyRadiomics params file (YAML or JSON)')
     .option('--label <n>', 'the ROI label (overrides the params file)', positiveInt)
     .option('--convention <name>', 'pyradiomics or ibsi', 'pyradiomics')
@@ -112,7 +113,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--maps <dir-or-uri>', 'instead: voxel-based feature maps (PyRadiomics voxelBased), one .nrrd per feature')
     .option('--kernel-radius <n>', 'kernel radius of the maps, in voxels', positiveInt, 1)
     .action(async (opts) => {
-      const uri = (p: string) => (isUri(p) ? p : toFileUri(resolve(p)));
+      // A local folder becomes a URI ending with "/": it names a DICOM series.
+      const uri = (p: string) => (isUri(p) ? p : toFileUri(resolve(p)) + (isFolder(p) ? '/' : ''));
       if (opts.maps) {
         const written = await writeMapsFromFiles(createStorage(), {
           imageUri: uri(opts.image),
@@ -131,6 +133,7 @@ export async function main(argv: string[]): Promise<void> {
         paramsUri: opts.params ? uri(opts.params) : undefined,
         label: opts.label,
         convention: opts.convention,
+        roi: opts.roi,
       };
       if (!['pyradiomics', 'ibsi'].includes(opts.convention)) {
         throw new InvalidArgumentError(`--convention must be pyradiomics or ibsi, not "${opts.convention}"`);
@@ -257,6 +260,14 @@ function readParamsFile(path: string): unknown {
     return parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new InvalidArgumentError(`${path}: not a readable YAML params file (${(err as Error).message})`);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

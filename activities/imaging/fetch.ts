@@ -30,13 +30,6 @@ export interface FetchInput {
   sources?: SourceSettings;
 }
 
-/** A volume kept in the store, and the volume itself (the mask needs the image's grid). */
-interface StoredVolume {
-  uri: string;
-  sha256: string;
-  volume: Volume;
-}
-
 export async function fetchImaging(
   store: BlobStore,
   { patient, outputUri, sources }: FetchInput,
@@ -49,30 +42,36 @@ export async function fetchImaging(
     );
   }
   const context: SourceContext = { store, outputUri, sources: sources ?? SourceSettings.parse({}), onProgress };
-  const image = await fetchImage(patient.imageUri, context);
-  const mask = await fetchMask(patient.maskUri, patient.roi, image.volume, context);
-  return { imageUri: image.uri, maskUri: mask.uri, imageSha256: image.sha256, maskSha256: mask.sha256 };
+  const image = await loadImage(patient.imageUri, context);
+  const mask = await loadMask(patient.maskUri, patient.roi, image.volume, context);
+  const [imageKept, maskKept] = [await keep(image, context), await keep(mask, context)];
+  return { imageUri: imageKept.uri, maskUri: maskKept.uri, imageSha256: imageKept.sha256, maskSha256: maskKept.sha256 };
 }
 
-/** The image: a volume file as is, or DICOM converted to NRRD. */
-async function fetchImage(uri: string, context: SourceContext): Promise<StoredVolume> {
-  const contents = await readSource(uri, context);
-  if (contents.kind === 'volume-file') return keepVolumeFile(contents.file.bytes, contents.file.uri, context);
-  const volume = await readDicomSeries(dicomFiles(contents, uri));
-  return keepConverted(volume, context);
+/** A volume read from a source, with the bytes it is kept as: the file itself, or the volume as raw NRRD. */
+export interface LoadedVolume {
+  volume: Volume;
+  bytes: Uint8Array;
 }
 
-/** The mask: a label-map file as is, or a DICOM-SEG / RTSTRUCT rasterized on the image's grid. */
-async function fetchMask(uri: string, roi: string, image: Volume, context: SourceContext): Promise<StoredVolume> {
+/** The image: a volume file (checked to decode), or a DICOM series / file converted. */
+export async function loadImage(uri: string, context: SourceContext): Promise<LoadedVolume> {
   const contents = await readSource(uri, context);
-  if (contents.kind === 'volume-file') return keepVolumeFile(contents.file.bytes, contents.file.uri, context);
+  if (contents.kind === 'volume-file') return fromVolumeFile(contents.file.bytes, contents.file.uri);
+  return converted(await readDicomSeries(dicomFiles(contents, uri)));
+}
+
+/** The mask: a label-map file, or a DICOM-SEG / RTSTRUCT (ROI `roi`) rasterized on the image's grid. */
+export async function loadMask(uri: string, roi: string, image: Volume, context: SourceContext): Promise<LoadedVolume> {
+  const contents = await readSource(uri, context);
+  if (contents.kind === 'volume-file') return fromVolumeFile(contents.file.bytes, contents.file.uri);
   const files = dicomFiles(contents, uri);
   if (files.length !== 1) {
     throw new InvalidMaskError(`${uri}: a DICOM mask is one DICOM-SEG or RTSTRUCT file, found ${files.length} files`, uri);
   }
   const dataset = parseDicomBytes(files[0].bytes, files[0].uri);
-  if (isDicomSeg(dataset)) return keepConverted(readDicomSegDataset(dataset, { reference: image }).mask, context);
-  if (isRtStruct(dataset)) return keepConverted(readRtStructDataset(dataset, image, roi).mask, context);
+  if (isDicomSeg(dataset)) return converted(readDicomSegDataset(dataset, { reference: image }).mask);
+  if (isRtStruct(dataset)) return converted(readRtStructDataset(dataset, image, roi).mask);
   throw new InvalidMaskError(`${files[0].uri}: a DICOM mask must be a Segmentation (DICOM-SEG) or an RT Structure Set`, files[0].uri);
 }
 
@@ -83,20 +82,20 @@ function dicomFiles(contents: SourceContents, uri: string) {
   return files;
 }
 
-/** Check that a volume file decodes, and keep its bytes under their hash. */
-async function keepVolumeFile(bytes: Uint8Array, sourceUri: string, context: SourceContext): Promise<StoredVolume> {
-  const volume = decodeVolume(bytes, sourceUri);
-  return { ...(await putContentAddressed(bytes, context)), volume };
+/** A volume file decodes (or throws a typed error naming it) and is kept as it is. */
+function fromVolumeFile(bytes: Uint8Array, uri: string): LoadedVolume {
+  return { volume: decodeVolume(bytes, uri), bytes };
 }
 
-/** Keep a converted volume as raw NRRD under the hash of those bytes. */
-async function keepConverted(volume: Volume, context: SourceContext): Promise<StoredVolume> {
-  return { ...(await putContentAddressed(encodeNrrd(volume), context)), volume };
+/** A converted volume is kept as raw NRRD (deterministic bytes, so its hash is stable). */
+function converted(volume: Volume): LoadedVolume {
+  return { volume, bytes: encodeNrrd(volume) };
 }
 
-async function putContentAddressed(bytes: Uint8Array, { store, outputUri }: SourceContext) {
-  const sha256 = sha256Hex(bytes);
+/** Put the bytes under `<output>/objects/sha256/<xx>/<sha256>` unless already there. */
+async function keep(loaded: LoadedVolume, { store, outputUri }: SourceContext) {
+  const sha256 = sha256Hex(loaded.bytes);
   const uri = `${outputUri}/objects/sha256/${sha256.slice(0, 2)}/${sha256}`;
-  await store.putIfAbsent(uri, bytes);
+  await store.putIfAbsent(uri, loaded.bytes);
   return { uri, sha256 };
 }

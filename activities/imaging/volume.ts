@@ -44,3 +44,23 @@ export function sameGrid(a: Volume, b: Volume, tolerance = 1e-6): boolean {
     close(a.direction, b.direction)
   );
 }
+
+/**
+ * The same image on a right-handed grid: when the k axis points against (i axis × j axis), as in
+ * some NRRD/NIfTI files, the slices are reversed, the origin moves to the last slice and the k
+ * column of the direction flips. DICOM stores slices along the normal, so its writers need this.
+ */
+export function withRightHandedSlices<T extends VoxelArray>(volume: Volume<T>): Volume<T> {
+  const d = volume.direction;
+  const normal = [d[3] * d[7] - d[6] * d[4], d[6] * d[1] - d[0] * d[7], d[0] * d[4] - d[3] * d[1]];
+  const kAxis = [d[2], d[5], d[8]];
+  if (normal[0] * kAxis[0] + normal[1] * kAxis[1] + normal[2] * kAxis[2] >= 0) return volume;
+  const [nx, ny, nz] = volume.size;
+  const slice = nx * ny;
+  const data = volume.data.slice() as T;
+  for (let k = 0; k < nz; k++) data.set(volume.data.subarray((nz - 1 - k) * slice, (nz - k) * slice), k * slice);
+  const last = (nz - 1) * volume.spacing[2];
+  const origin: Vec3 = [volume.origin[0] + kAxis[0] * last, volume.origin[1] + kAxis[1] * last, volume.origin[2] + kAxis[2] * last];
+  const direction: Mat3 = [d[0], d[1], 0 - d[2], d[3], d[4], 0 - d[5], d[6], d[7], 0 - d[8]]; // 0 - x: never -0
+  return { ...volume, data, origin, direction };
+}

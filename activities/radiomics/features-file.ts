@@ -1,14 +1,19 @@
 /**
  * Feature extraction for one image and mask given as files or URIs (`rg features`): reads both
- * (NRRD or NIfTI), reads an optional PyRadiomics params file, extracts in the PyRadiomics
+ * as a cohort run does (NRRD, NIfTI, a DICOM series folder or file; the mask may be a DICOM-SEG or
+ * an RTSTRUCT, whose ROI is `roi`), reads an optional PyRadiomics params file, extracts in the PyRadiomics
  * convention (PyRadiomics names) or the IBSI one (IBSI tags, e.g. cm_contrast_3D_avg), and formats the result
  * as JSON (one object: feature name → number), CSV (a header row of names, a row of values) or
  * Arrow (a one-row feature table with the same provenance columns as a cohort run).
  */
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { InvalidSettingsError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hash';
-import { decodeVolume } from '../imaging/read-volume';
+import { loadImage, loadMask, type LoadedVolume } from '../imaging/fetch';
+import type { SourceContext } from '../imaging/sources';
+import { SourceSettings } from '../run/schemas';
+import { toFileUri } from '../storage/uri';
 import type { BlobStore } from '../storage/blob-store';
 import { csvCell } from '../tables/csv';
 import { featureRowToArrow } from '../tables/feature-table';
@@ -24,6 +29,8 @@ export interface FeaturesFileRequest {
   /** Overrides the params file's label. */
   label?: number;
   convention?: 'pyradiomics' | 'ibsi';
+  /** RTSTRUCT masks: the ROI to rasterize (default "tumor"). */
+  roi?: string;
 }
 
 export interface FeaturesFileResult {
@@ -38,15 +45,26 @@ export async function extractFromFiles(store: BlobStore, request: FeaturesFileRe
     ? parseParamsFile((await store.get(request.paramsUri)).toString('utf8'), request.paramsUri)
     : defaultParams();
   if (request.label !== undefined) params.settings = { ...params.settings, label: request.label };
-  const [imageBytes, maskBytes] = [await store.get(request.imageUri), await store.get(request.maskUri)];
-  const image = decodeVolume(imageBytes, request.imageUri);
-  const mask = decodeVolume(maskBytes, request.maskUri);
+  const { image, mask, imageSha256, maskSha256 } = await readImageAndMask(store, request);
   if (request.convention === 'ibsi') refuseUnappliedIbsiSettings(params, request.paramsUri);
   const features =
     request.convention === 'ibsi'
       ? extractIbsiFeatures(image, mask, { label: params.settings.label, discretisation: ibsiDiscretisation(params.settings) })
       : extractWithParams(image, mask, params, { imageUri: request.imageUri, maskUri: request.maskUri });
-  return { features, imageSha256: sha256Hex(imageBytes), maskSha256: sha256Hex(maskBytes), params };
+  return { features, imageSha256, maskSha256, params };
+}
+
+/** Image and mask read as a cohort run reads them; hashes of the bytes a run would keep. */
+async function readImageAndMask(store: BlobStore, request: { imageUri: string; maskUri: string; roi?: string }) {
+  const context: SourceContext = {
+    store,
+    outputUri: toFileUri(join(tmpdir(), 'rg-sources')),
+    sources: SourceSettings.parse({}),
+    onProgress: () => {},
+  };
+  const image: LoadedVolume = await loadImage(request.imageUri, context);
+  const mask: LoadedVolume = await loadMask(request.maskUri, request.roi ?? 'tumor', image.volume, context);
+  return { image: image.volume, mask: mask.volume, imageSha256: sha256Hex(image.bytes), maskSha256: sha256Hex(mask.bytes) };
 }
 
 /**
@@ -92,8 +110,7 @@ export async function writeMapsFromFiles(store: BlobStore, request: MapsRequest)
     ? parseParamsFile((await store.get(request.paramsUri)).toString('utf8'), request.paramsUri)
     : defaultParams();
   if (request.label !== undefined) params.settings = { ...params.settings, label: request.label };
-  const image = decodeVolume(await store.get(request.imageUri), request.imageUri);
-  const mask = decodeVolume(await store.get(request.maskUri), request.maskUri);
+  const { image, mask } = await readImageAndMask(store, request);
   const sources = { imageUri: request.imageUri, maskUri: request.maskUri };
   const maps = voxelFeatureMaps(image, mask, params, { kernelRadius: request.kernelRadius }, sources);
   return (await writeFeatureMaps(store, request.outputUri, maps)).length;

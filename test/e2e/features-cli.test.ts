@@ -3,12 +3,15 @@
  * feature out, equal to the PyRadiomics baseline of the same configuration.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { readBaselineColumn, REFERENCE_DIR } from '../support/pyradiomics-reference';
 import { decodeVolume } from '../../activities/imaging/read-volume';
+import { withRightHandedSlices } from '../../activities/imaging/volume';
+import { dicomSeriesReference, writeDicomSeries } from '../../activities/imaging/dicom-write/series';
+import { CODES, writeDicomSeg } from '../../activities/imaging/dicom-write/seg';
 import { spawnRg } from '../support/processes';
 import { tempDir } from '../support/temporal';
 
@@ -99,4 +102,35 @@ test('rg features --maps writes one voxel-based map per feature, on the ROI box 
   // breast1's ROI box is 9×12×3 (README of the reference data), grown by the kernel radius on each side.
   assert.deepEqual(mean.size, [11, 14, 5]);
   assert.ok(Array.from(mean.data).some((v) => v > 0), 'the map holds values');
+});
+
+test('rg features on brain1 as a DICOM series + DICOM-SEG gives the same PyRadiomics baseline values', async () => {
+  const dir = tempDir('features-dicom');
+  // brain1's grid is left-handed (direction diag(1, -1, 1)); DICOM slices run along the normal.
+  const image = withRightHandedSlices(decodeVolume(readFileSync(IMAGE), IMAGE));
+  const mask = withRightHandedSlices(decodeVolume(readFileSync(MASK), MASK));
+  const series = join(dir, 'brain1-mr');
+  mkdirSync(series);
+  const options = { patientId: 'brain1', modality: 'MR' as const };
+  for (const file of writeDicomSeries(image, options)) writeFileSync(join(series, file.name), file.bytes);
+  const segPath = join(dir, 'brain1-seg.dcm');
+  const segment = { label: 1, name: 'tumor', category: CODES.morphologicallyAlteredStructure, type: CODES.neoplasm };
+  writeFileSync(segPath, writeDicomSeg(mask, dicomSeriesReference(image, options), [segment]));
+  const params = join(dir, 'params.yaml');
+  writeFileSync(params, 'setting:\n  binWidth: 25\n  voxelArrayShift: 2000\n  label: 1\n  interpolator:\n  padDistance: 5\n');
+
+  const run = spawnRg(['features', '--image', series, '--mask', segPath, '--params', params]);
+  assert.equal(await run.exited, 0, run.output());
+  const features = JSON.parse(run.output()) as Record<string, number>;
+  let compared = 0;
+  for (const featureClass of CLASSES) {
+    for (const [name, text] of readBaselineColumn(featureClass, 'brain1')) {
+      if (!name.startsWith('original_')) continue;
+      const expected = Number(text);
+      const error = Math.abs(expected) < 1e-12 ? Math.abs(features[name]) : Math.abs(features[name] / expected - 1);
+      assert.ok(error <= 1e-6, `${name}: ${features[name]} from DICOM vs PyRadiomics ${expected}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 93, 'every non-shape brain1 baseline feature compared');
 });

@@ -187,7 +187,7 @@ export function sliceGeometry(volume: Volume): {
   }
   if (normal.some((n, i) => Math.abs(n - slice[i]) > 1e-6)) {
     throw new InvalidSettingsError(
-      'direction: the third column must be the cross product of the first two (DICOM orders slices along the normal); flip the volume first',
+      'direction: the third column must be the cross product of the first two (DICOM orders slices along the normal); reverse the slices first (withRightHandedSlices in imaging/volume.ts)',
     );
   }
   const positionOf = (k: number) => volume.origin.map((o, axis) => o + k * volume.spacing[2] * slice[axis]);
