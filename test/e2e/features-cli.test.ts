@@ -19,6 +19,23 @@ const IMAGE = join(REFERENCE_DIR, 'data', 'brain1_image.nrrd');
 const MASK = join(REFERENCE_DIR, 'data', 'brain1_label.nrrd');
 const CLASSES = ['firstorder', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'];
 
+/** Every original_* brain1 baseline value of the texture and first-order classes, to 1e-6 relative; returns how many. */
+function assertBrain1Baseline(features: Record<string, number>, where: string): number {
+  let compared = 0;
+  for (const featureClass of CLASSES) {
+    for (const [name, text] of readBaselineColumn(featureClass, 'brain1')) {
+      if (!name.startsWith('original_')) continue;
+      const expected = Number(text);
+      const actual = features[name];
+      assert.ok(name in features, `${name} is computed`);
+      const error = Math.abs(expected) < 1e-12 ? Math.abs(actual) : Math.abs(actual / expected - 1);
+      assert.ok(error <= 1e-6, `${name}: ${actual}${where} vs PyRadiomics ${expected}`);
+      compared++;
+    }
+  }
+  return compared;
+}
+
 test('rg features with the baseline params reproduces every PyRadiomics brain1 feature', async () => {
   const dir = tempDir('features');
   const params = join(dir, 'params.yaml');
@@ -28,18 +45,7 @@ test('rg features with the baseline params reproduces every PyRadiomics brain1 f
   assert.equal(await run.exited, 0, run.output());
   const features = JSON.parse(run.output()) as Record<string, number>;
 
-  let compared = 0;
-  for (const featureClass of CLASSES) {
-    for (const [name, text] of readBaselineColumn(featureClass, 'brain1')) {
-      if (!name.startsWith('original_')) continue;
-      const expected = Number(text);
-      const actual = features[name];
-      assert.ok(name in features, `${name} is computed`);
-      const error = Math.abs(expected) < 1e-12 ? Math.abs(actual) : Math.abs(actual / expected - 1);
-      assert.ok(error <= 1e-6, `${name}: ${actual} vs PyRadiomics ${expected}`);
-      compared++;
-    }
-  }
+  const compared = assertBrain1Baseline(features, '');
   assert.equal(compared, 18 + 24 + 16 + 16 + 14 + 5);
 
   const out = join(dir, 'brain1.arrow');
@@ -122,15 +128,6 @@ test('rg features on brain1 as a DICOM series + DICOM-SEG gives the same PyRadio
   const run = spawnRg(['features', '--image', series, '--mask', segPath, '--params', params]);
   assert.equal(await run.exited, 0, run.output());
   const features = JSON.parse(run.output()) as Record<string, number>;
-  let compared = 0;
-  for (const featureClass of CLASSES) {
-    for (const [name, text] of readBaselineColumn(featureClass, 'brain1')) {
-      if (!name.startsWith('original_')) continue;
-      const expected = Number(text);
-      const error = Math.abs(expected) < 1e-12 ? Math.abs(features[name]) : Math.abs(features[name] / expected - 1);
-      assert.ok(error <= 1e-6, `${name}: ${features[name]} from DICOM vs PyRadiomics ${expected}`);
-      compared++;
-    }
-  }
+  const compared = assertBrain1Baseline(features, ' from DICOM');
   assert.equal(compared, 93, 'every non-shape brain1 baseline feature compared');
 });

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { tableFromIPC } from 'apache-arrow';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createStorage, s3ClientFromEnv, type BlobStore } from '../../activities/storage';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import type { BlobStore } from '../../activities/storage';
+import { startS3WithBucket, type S3TestServer } from '../support/s3-server';
 import { toFileUri } from '../../activities/storage/uri';
 import { generateConsortium } from '../../activities/sources/synthetic/consortium';
 import { writeConsortium } from '../../activities/sources/synthetic/writer';
@@ -32,17 +31,7 @@ let store: BlobStore;
 const BUCKET = 'rg-cohort';
 
 before(async () => {
-  s3 = await startS3Server();
-  const env = {
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-  };
-  const s3Client = s3ClientFromEnv(env);
-  await s3Client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  s3Client.destroy();
-  store = createStorage({ env });
+  ({ s3, store } = await startS3WithBucket(BUCKET));
   server = await startTestTemporal();
   pool = await createWorkerPool({
     target: localTarget(server.address),

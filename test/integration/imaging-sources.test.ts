@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createStorage, s3ClientFromEnv, type BlobStore } from '../../activities/storage';
+import type { BlobStore } from '../../activities/storage';
 import { toFileUri } from '../../activities/storage/uri';
 import { generateConsortium } from '../../activities/sources/synthetic/consortium';
 import { writeConsortium } from '../../activities/sources/synthetic/writer';
@@ -24,7 +23,7 @@ import { connectClient, localTarget } from '../../temporal/connection';
 import { followUntilDone, startCohort } from '../../temporal/cohort-run';
 import { DEFAULT_QUEUES } from '../../temporal/queues';
 import { createWorkerPool, type WorkerPool } from '../../temporal/worker';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import { startS3WithBucket, type S3TestServer } from '../support/s3-server';
 import { startTestTemporal, tempDir } from '../support/temporal';
 
 let server: Awaited<ReturnType<typeof startTestTemporal>>;
@@ -40,17 +39,7 @@ const consortium = generateConsortium({ centers: 2, patientsPerCenter: 3, seed: 
 const FAST_RETRIES = { timeouts: { maximumAttempts: 2, initialRetrySeconds: 0.1 } };
 
 before(async () => {
-  s3 = await startS3Server();
-  const env = {
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-  };
-  const s3Client = s3ClientFromEnv(env);
-  await s3Client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  s3Client.destroy();
-  store = createStorage({ env });
+  ({ s3, store } = await startS3WithBucket(BUCKET));
   server = await startTestTemporal();
   pool = await createWorkerPool({ target: localTarget(server.address), queues: DEFAULT_QUEUES, concurrency: 4, store });
   poolRun = pool.run();

@@ -10,6 +10,8 @@ import { captureOutput, freePort, stopProcess } from '../../temporal/local-proce
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createStorage, s3ClientFromEnv, type BlobStore } from '../../activities/storage';
 
 export type S3ServerKind = 'minio' | 'moto';
 
@@ -184,4 +186,19 @@ function requireExecutable(file: string, variable: string): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An S3 test server with one bucket created, and a store that reaches it (and file://). */
+export async function startS3WithBucket(bucket: string): Promise<{ s3: S3TestServer; store: BlobStore }> {
+  const s3 = await startS3Server();
+  const env = {
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+  };
+  const client = s3ClientFromEnv(env);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  return { s3, store: createStorage({ env }) };
 }
