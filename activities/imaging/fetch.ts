@@ -8,6 +8,7 @@
  *   becomes a raw NRRD volume, keyed by the hash of those NRRD bytes (deterministic, so a retried
  *   or repeated fetch writes nothing new).
  * - An RTSTRUCT mask takes the ROI named by the manifest's `roi` column.
+ * - A folder holding several series needs `#series=<SeriesInstanceUID>` after its URI.
  * Progress is reported after each file read or downloaded; the activity heartbeats with it.
  */
 import { InvalidMaskError, MissingInputError } from '../errors';
@@ -54,11 +55,21 @@ export interface LoadedVolume {
   bytes: Uint8Array;
 }
 
-/** The image: a volume file (checked to decode), or a DICOM series / file converted. */
-export async function loadImage(uri: string, context: SourceContext): Promise<LoadedVolume> {
+/**
+ * The image: a volume file (checked to decode), or a DICOM series / file converted.
+ * `<folder>/#series=<SeriesInstanceUID>` picks one series of a folder that holds several.
+ */
+export async function loadImage(imageUri: string, context: SourceContext): Promise<LoadedVolume> {
+  const { uri, seriesInstanceUid } = splitSeriesChoice(imageUri);
   const contents = await readSource(uri, context);
   if (contents.kind === 'volume-file') return fromVolumeFile(contents.file.bytes, contents.file.uri);
-  return converted(await readDicomSeries(dicomFiles(contents, uri)));
+  return converted(await readDicomSeries(dicomFiles(contents, uri), { seriesInstanceUid }));
+}
+
+/** Split `…#series=<uid>` into the URI and the chosen series. */
+function splitSeriesChoice(uri: string): { uri: string; seriesInstanceUid?: string } {
+  const match = /^(.*)#series=([0-9.]+)$/.exec(uri);
+  return match ? { uri: match[1], seriesInstanceUid: match[2] } : { uri };
 }
 
 /** The mask: a label-map file, or a DICOM-SEG / RTSTRUCT (ROI `roi`) rasterized on the image's grid. */
