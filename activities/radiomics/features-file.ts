@@ -2,7 +2,9 @@
  * Feature extraction for one image and mask given as files or URIs (`rg features`): reads both
  * as a cohort run does (NRRD, NIfTI, a DICOM series folder or file; the mask may be a DICOM-SEG or
  * an RTSTRUCT, whose ROI is `roi`), reads an optional PyRadiomics params file, extracts in the PyRadiomics
- * convention (PyRadiomics names) or the IBSI one (IBSI tags, e.g. cm_contrast_3D_avg), and formats the result
+ * convention (PyRadiomics names) or the IBSI one (IBSI tags, e.g. cm_contrast_3D_avg; with an IBSI
+ * settings file — label/processing/features, as test/fixtures/ibsi-ct/config-*.yaml — IBSI image
+ * processing runs first and its diagnostics come with the features), and formats the result
  * as JSON (one object: feature name → number), CSV (a header row of names, a row of values) or
  * Arrow (a one-row feature table with the same provenance columns as a cohort run).
  */
@@ -20,6 +22,10 @@ import { featureRowToArrow } from '../tables/feature-table';
 import { EXTRACTOR } from './extract-activity';
 import { extractIbsiFeatures, type IbsiDiscretisation } from './ibsi';
 import { voxelFeatureMaps, writeFeatureMaps } from './voxel-maps';
+import { featureOptions, processingOptions, readIbsiConfig, type IbsiConfig } from './ibsi/processing/config';
+import { processIbsi } from './ibsi/processing';
+import type { Volume } from '../imaging/volume';
+import { parse as parseYaml } from 'yaml';
 import { defaultParams, extractWithParams, parseParamsFile, type ExtractionParams } from './index';
 
 export interface FeaturesFileRequest {
@@ -41,11 +47,15 @@ export interface FeaturesFileResult {
 }
 
 export async function extractFromFiles(store: BlobStore, request: FeaturesFileRequest): Promise<FeaturesFileResult> {
-  const params = request.paramsUri
-    ? parseParamsFile((await store.get(request.paramsUri)).toString('utf8'), request.paramsUri)
-    : defaultParams();
-  if (request.label !== undefined) params.settings = { ...params.settings, label: request.label };
+  const paramsText = request.paramsUri ? (await store.get(request.paramsUri)).toString('utf8') : undefined;
   const { image, mask, imageSha256, maskSha256 } = await readImageAndMask(store, request);
+  if (request.convention === 'ibsi' && paramsText !== undefined && isIbsiConfig(paramsText)) {
+    const config = readIbsiConfig(paramsText, request.paramsUri!);
+    if (request.label !== undefined) config.label = request.label;
+    return { features: extractWithIbsiConfig(image, mask, config), imageSha256, maskSha256, params: defaultParams() };
+  }
+  const params = paramsText !== undefined ? parseParamsFile(paramsText, request.paramsUri!) : defaultParams();
+  if (request.label !== undefined) params.settings = { ...params.settings, label: request.label };
   if (request.convention === 'ibsi') refuseUnappliedIbsiSettings(params, request.paramsUri);
   const features =
     request.convention === 'ibsi'
@@ -67,6 +77,29 @@ async function readImageAndMask(store: BlobStore, request: { imageUri: string; m
   return { image: image.volume, mask: mask.volume, imageSha256: sha256Hex(image.bytes), maskSha256: sha256Hex(mask.bytes) };
 }
 
+/** An IBSI settings file (label / processing / features) rather than a PyRadiomics params file. */
+function isIbsiConfig(text: string): boolean {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch {
+    return false; // the params reader reports the syntax error
+  }
+  if (!data || typeof data !== 'object') return false;
+  const keys = Object.keys(data);
+  return keys.some((k) => k === 'processing' || k === 'features') && !keys.some((k) => ['setting', 'imageType', 'featureClass'].includes(k));
+}
+
+/** IBSI image processing (interpolation, re-segmentation, ...) then IBSI features, with the diagnostics. */
+function extractWithIbsiConfig(image: Volume, mask: Volume, config: IbsiConfig): Record<string, number> {
+  const processed = processIbsi(image, mask, processingOptions(config));
+  const features = extractIbsiFeatures(processed.image, processed.intensityMask, {
+    ...featureOptions(config),
+    morphologicalMask: processed.morphologicalMask,
+  });
+  return { ...processed.diagnostics, ...features };
+}
+
 /**
  * IBSI discretisation from PyRadiomics-named settings: binCount → fixed bin number, otherwise
  * binWidth → fixed bin size (IBSI's bins start at the ROI minimum, not at multiples of the width).
@@ -78,8 +111,8 @@ export function ibsiDiscretisation(settings: ExtractionParams['settings']): Ibsi
 }
 
 /**
- * The IBSI path applies discretisation only (IBSI image processing lives in ibsi/processing and is
- * not read from PyRadiomics params yet): refuse settings it would otherwise silently ignore.
+ * A PyRadiomics params file with --convention ibsi gets IBSI discretisation only (image processing
+ * comes from an IBSI settings file): refuse settings it would otherwise silently ignore.
  */
 function refuseUnappliedIbsiSettings(params: ExtractionParams, uri = 'params'): void {
   const s = params.settings;
@@ -90,7 +123,10 @@ function refuseUnappliedIbsiSettings(params: ExtractionParams, uri = 'params'): 
     ...Object.keys(params.imageTypes).filter((t) => t !== 'Original').map((t) => `imageType.${t}`),
   ].filter(Boolean);
   if (ignored.length > 0) {
-    throw new InvalidSettingsError(`${uri}: ${ignored.join(', ')} not applied with --convention ibsi yet`, uri);
+    throw new InvalidSettingsError(
+      `${uri}: ${ignored.join(', ')} not applied with --convention ibsi from a PyRadiomics params file; give an IBSI settings file (processing: interpolation, resegmentation) instead`,
+      uri,
+    );
   }
 }
 

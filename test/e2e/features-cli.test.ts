@@ -13,6 +13,7 @@ import { withRightHandedSlices } from '../../activities/imaging/volume';
 import { dicomSeriesReference, writeDicomSeries } from '../../activities/imaging/dicom-write/series';
 import { CODES, writeDicomSeg } from '../../activities/imaging/dicom-write/seg';
 import { spawnRg } from '../support/processes';
+import { CT_DIR, DIAGNOSTICS_CSV, FEATURES_CSV, describeRow, matches, readRows } from '../support/ibsi-ct-reference';
 import { tempDir } from '../support/temporal';
 
 const IMAGE = join(REFERENCE_DIR, 'data', 'brain1_image.nrrd');
@@ -92,7 +93,7 @@ test('rg features --convention ibsi on the IBSI digital phantom gives IBSI tags 
     '--params', params, '--convention', 'ibsi',
   ]);
   assert.equal(await refused.exited, 1);
-  assert.match(refused.output(), /params\.yaml: setting\.resampledPixelSpacing not applied with --convention ibsi yet/);
+  assert.match(refused.output(), /params\.yaml: setting\.resampledPixelSpacing not applied with --convention ibsi from a PyRadiomics params file; give an IBSI settings file/);
 });
 
 test('rg features --maps writes one voxel-based map per feature, on the ROI box ± kernel radius', async () => {
@@ -130,4 +131,18 @@ test('rg features on brain1 as a DICOM series + DICOM-SEG gives the same PyRadio
   const features = JSON.parse(run.output()) as Record<string, number>;
   const compared = assertBrain1Baseline(features, ' from DICOM');
   assert.equal(compared, 93, 'every non-shape brain1 baseline feature compared');
+});
+
+test('rg features --convention ibsi with an IBSI settings file reproduces the IBSI CT phantom (configurations A and D)', async () => {
+  const phantom = join(CT_DIR, 'ct_phantom');
+  const references = [...readRows(FEATURES_CSV), ...readRows(DIAGNOSTICS_CSV)];
+  for (const configuration of ['A', 'D']) {
+    const settings = join(__dirname, '..', 'fixtures', 'ibsi-ct', `config-${configuration}.yaml`);
+    const run = spawnRg(['features', '--image', join(phantom, 'phantom.nii.gz'), '--mask', join(phantom, 'mask.nii.gz'), '--convention', 'ibsi', '--params', settings]);
+    assert.equal(await run.exited, 0, run.output());
+    const computed = JSON.parse(run.output()) as Record<string, number>;
+    const rows = references.filter((row) => row.data === `config_${configuration}` && Number.isFinite(row.value));
+    assert.ok(rows.length > 200, `config ${configuration}: ${rows.length} reference rows with values`);
+    for (const row of rows) assert.ok(matches(computed[row.tag], row), `config ${configuration}: ${describeRow(row, computed[row.tag])}`);
+  }
 });

@@ -30,11 +30,8 @@ import { binaryRoi, interpolateRoi } from '../../activities/radiomics/ibsi/proce
 import { roundHalfEven } from '../../activities/radiomics/ibsi/processing/rounding';
 import { ibsiRegion } from '../../activities/radiomics/ibsi/region';
 import { spatialSumsDirect, spatialSumsFft } from '../../activities/radiomics/ibsi/spatial-autocorrelation';
-import { parseDelimited } from '../../activities/tables/csv';
+import { CT_DIR, DIAGNOSTICS_CSV, FEATURES_CSV, describeRow, matches, readRows, type ReferenceRow } from '../support/ibsi-ct-reference';
 
-const CT_DIR = path.resolve(__dirname, '../../../shared/reference/ibsi-ct-phantom');
-const FEATURES_CSV = path.join(CT_DIR, 'ibsi1_reference_values_ct_phantom_configs_A-E.csv');
-const DIAGNOSTICS_CSV = path.join(CT_DIR, 'ibsi1_diagnostic_values_ct_phantom_configs_A-E.csv');
 const FIXTURES = path.resolve(__dirname, '../fixtures/ibsi-ct');
 
 export const CONFIGURATIONS = ['A', 'B', 'C', 'D', 'E'] as const;
@@ -54,50 +51,6 @@ const NO_REFERENCE_NOT_COMPUTED = ['morph_vol_dens_ombb', 'morph_area_dens_ombb'
 
 /** Rows per configuration (README), with and without a reference value. */
 const ROWS: Record<Configuration, number> = { A: 351, B: 351, C: 215, D: 215, E: 215 };
-
-interface ReferenceRow {
-  data: string;
-  family: string;
-  tag: string;
-  /** The value as the CSV writes it; '' when there is none. */
-  text: string;
-  value: number;
-  tolerance: number;
-}
-
-function readRows(file: string): ReferenceRow[] {
-  const [header, ...rows] = parseDelimited(readFileSync(file, 'utf8')).filter((row) => row.length > 1);
-  const column = (name: string) => {
-    const index = header.indexOf(name);
-    assert.ok(index >= 0, `${path.basename(file)} has a ${name} column`);
-    return index;
-  };
-  const [data, tag, value, tolerance] = ['data', 'tag', 'value', 'tolerance'].map(column);
-  return rows.map((row) => ({
-    data: row[data],
-    family: row[tag].split('_')[0],
-    tag: row[tag],
-    text: row[value],
-    value: row[value] === '' ? NaN : Number(row[value]),
-    tolerance: row[tolerance] === '' ? NaN : Number(row[tolerance]),
-  }));
-}
-
-/** Significant digits of a value as written ("3065" → 4, "0.977" → 3, "1.1e4" → 2). */
-function significantDigits(text: string): number {
-  const mantissa = text.replace(/^[-+]/, '').split(/e/i)[0].replace('.', '').replace(/^0+/, '');
-  return mantissa.length;
-}
-
-/** |computed − reference| ≤ tolerance; for tolerance 0, equal at max(3, the reference's) significant digits. */
-function matches(computed: number | undefined, row: ReferenceRow): boolean {
-  if (computed === undefined || !Number.isFinite(computed)) return false;
-  if (row.tolerance > 0) return Math.abs(computed - row.value) <= row.tolerance * (1 + 1e-12);
-  return Number(computed.toPrecision(Math.max(3, significantDigits(row.text)))) === row.value;
-}
-
-const describeRow = (row: ReferenceRow, computed: number | undefined) =>
-  `${row.tag}: computed ${computed}, reference ${row.text} (tolerance ${row.tolerance})`;
 
 function readCt(name: string): Volume {
   const file = path.join(CT_DIR, 'ct_phantom', name);
