@@ -295,6 +295,51 @@ export function studentTSf(t: number, df: number): number {
   return t > 0 ? half : 1 - half;
 }
 
+/**
+ * The two-sided p-value of a correlation coefficient on n samples, as a function of r for a fixed n:
+ * t = r √((n − 2)/(1 − r²)) on n − 2 df, p = 2 P(T > |t|) = 1 − I_{r²}(½, b) = I_{1−r²}(b, ½) with
+ * b = (n − 2)/2 — x = df/(df + t²) is 1 − r², so t is never formed, and the constants for n are computed
+ * once. Below the split point r² < (a + 1)/(a + b + 2) (a = ½; there b r² < 1.5), I_{r²}(½, b) comes from
+ * its power series (as TOMS 708's bpser): I_y(a, b) = yᵃ/(a B(a, b)) [1 + a Σ_{j≥1} (1−b)…(j−b)/j! yʲ/(a + j)],
+ * whose terms fall like (b y)ʲ/j!; above it, the tail from the continued fraction, as studentTSf.
+ * |r| ≥ 1 gives 0, NaN gives NaN.
+ */
+export function correlationTwoSidedPValue(n: number): (r: number) => number {
+  const df = n - 2;
+  if (!(df > 0)) return () => NaN;
+  const a = 0.5;
+  const b = df / 2;
+  const lnBeta = logBeta(a, b);
+  const split = (a + 1) / (a + b + 2);
+  const factor = Math.exp(-lnBeta) / a; // I_y(½, b) = |r| · factor · series
+  const terms = 200;
+  const ratio = new Float64Array(terms); // (j − b)/j
+  const weight = new Float64Array(terms); // a/(a + j)
+  for (let j = 1; j < terms; j++) {
+    ratio[j] = (j - b) / j;
+    weight[j] = a / (a + j);
+  }
+  return (r: number): number => {
+    const s = Math.abs(r);
+    if (!(s < 1)) return Number.isNaN(r) ? NaN : 0;
+    const y = s * s; // r² = 1 − x
+    if (y < split) {
+      let term = 1;
+      let sum = 1;
+      for (let j = 1; j < terms; j++) {
+        term *= ratio[j] * y;
+        const add = weight[j] * term;
+        sum += add;
+        if (Math.abs(add) <= EPSILON * 0.1 * sum) break;
+      }
+      return 1 - s * factor * sum;
+    }
+    const x = (1 - s) * (1 + s); // 1 − r², without cancellation
+    const logPrefix = Math.log(s) + b * Math.log(x) - lnBeta; // ln(y^a x^b / B(a, b))
+    return Math.min(1, (Math.exp(logPrefix) * betaContinuedFraction(x, b, a)) / b);
+  };
+}
+
 /** P(T ≤ t) for Student's t with df degrees of freedom. */
 export function studentTCdf(t: number, df: number): number {
   return studentTSf(-t, df);

@@ -5,7 +5,19 @@
 export * from './distributions';
 export * from './ranks';
 export * from './correlation';
-export * from './correlation-matrix';
+export {
+  standardizeRows,
+  rankRows,
+  multiplyTransposed,
+  spearmanMatrix,
+  pearsonMatrix,
+  correlationPValues,
+  spearmanMatrixParallel,
+  pearsonMatrixParallel,
+  correlationPValuesParallel,
+  type RowMatrix,
+  type ParallelOptions,
+} from './correlation-matrix';
 export * from './tests';
 export * from './multiple-testing';
 export * from './roc';
