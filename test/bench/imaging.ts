@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { decodeThreadCount } from '../../activities/imaging/dicom/decode-pool';
 import { startLocalNbiaServer } from '../../activities/sources/tcia-server/server';
 import { prepareSeries, type PreparedSeries } from './imaging/prepare';
 import { runStep, STEP_NAMES } from './imaging/steps';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   const series = await prepareSeries(size, Number(args.seed), args.fresh!);
   const steps = args.steps!.split(',');
   const volumeMiB = series.volumeBytes / MiB;
-  console.log(`\n${size.join('×')} int16 CT, ${volumeMiB.toFixed(0)} MiB volume; files: native ${(series.nativeBytes / MiB).toFixed(0)} MiB, JPEG 2000 lossless ${(series.jp2kBytes / MiB).toFixed(0)} MiB; ${args.repeats} repeats, median; node ${process.version}, ${os.cpus().length} cores`);
+  console.log(`\n${size.join('×')} int16 CT, ${volumeMiB.toFixed(0)} MiB volume; files: native ${(series.nativeBytes / MiB).toFixed(0)} MiB, JPEG 2000 lossless ${(series.jp2kBytes / MiB).toFixed(0)} MiB; ${args.repeats} repeats, median; node ${process.version}, ${os.cpus().length} cores; JPEG 2000 frames decoded on ${decodeThreadCount()} worker thread(s) (RG_DECODE_THREADS=1: on the reading thread)`);
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'rg-bench-imaging-run-'));
   const server = await startLocalNbiaServer(collectionSpec(series), { compressZip: true });

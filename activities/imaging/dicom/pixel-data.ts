@@ -11,9 +11,10 @@
 import * as dicomParser from 'dicom-parser';
 import type { DicomDataset } from './dataset';
 import { corrupt, getNumber, getString, requireNumber, Tag, TransferSyntax } from './dataset';
-import { decodeJpeg2000, decodeJpegBaseline, decodeJpegLossless, decodeJpegLs, type DecodedFrame } from './codecs';
+import { codecErrorReason, decodeJpegLossless, decodeWasmFrame, type DecodedFrame, type WasmEncoding } from './codecs';
 import type { VoxelArray } from '../volume';
 import { decodeRleFrame } from './rle';
+import type { CorruptImageError } from '../../errors';
 import { HOST_IS_LITTLE_ENDIAN, swapBytes } from '../voxel-bytes';
 
 /** Integer arrays stored values can be held in. */
@@ -33,7 +34,7 @@ export interface PixelFormat {
 }
 
 /** How each transfer syntax's frames are decoded. */
-type Encoding = 'native' | 'rle' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'jpeg-baseline';
+export type Encoding = 'native' | 'rle' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'jpeg-baseline';
 
 const ENCODINGS: Record<string, Encoding> = {
   [TransferSyntax.ImplicitVRLittleEndian]: 'native',
@@ -58,8 +59,13 @@ export const SUPPORTED_TRANSFER_SYNTAXES: readonly string[] = Object.keys(ENCODI
 
 /** True when frames of this transfer syntax need the wasm codecs (loadWasmCodecs()). */
 export function needsWasmCodecs(transferSyntaxUid: string): boolean {
+  return wasmEncodingOf(transferSyntaxUid) !== undefined;
+}
+
+/** The wasm encoding of a transfer syntax, undefined for the others (native, RLE, JPEG lossless, unknown). */
+export function wasmEncodingOf(transferSyntaxUid: string): WasmEncoding | undefined {
   const encoding = ENCODINGS[transferSyntaxUid];
-  return encoding === 'jpeg-ls' || encoding === 'jpeg2000' || encoding === 'jpeg-baseline';
+  return encoding === 'jpeg-ls' || encoding === 'jpeg2000' || encoding === 'jpeg-baseline' ? encoding : undefined;
 }
 
 /** Read the Image Pixel module; missing or impossible values are a CorruptImageError. */
@@ -119,9 +125,22 @@ export function forEachFrame(ds: DicomDataset, format: PixelFormat, use: (bytes:
     for (let frame = 0; frame < format.numberOfFrames; frame++) use(all.subarray(frame * frameBytes, (frame + 1) * frameBytes), frame);
     return;
   }
+  const frames = encodedFrames(ds, format);
+  frames.forEach((encoded, index) => decodeFrame(ds.uri, encoded, encoding, format, index, (bytes) => use(bytes, index)));
+}
+
+/**
+ * The encoded byte string of each frame of an encapsulated (compressed) Pixel Data, in frame order:
+ * views into the file where a frame is one fragment, else copies.
+ */
+export function encodedFrames(ds: DicomDataset, format: PixelFormat): Uint8Array[] {
+  const encoding = ENCODINGS[ds.transferSyntaxUid];
+  if (!encoding) throw corrupt(ds.uri, `unsupported transfer syntax ${ds.transferSyntaxUid}`);
+  const element = ds.raw.elements[Tag.PixelData];
+  if (!element) throw corrupt(ds.uri, 'no Pixel Data (7FE0,0010)');
+  if (encoding === 'native') throw new Error(`${ds.uri}: transfer syntax ${ds.transferSyntaxUid} is not encapsulated`);
   if (!element.encapsulatedPixelData) throw corrupt(ds.uri, `transfer syntax ${ds.transferSyntaxUid} needs encapsulated Pixel Data`);
-  const frames = readEncapsulatedFrames(ds, element, format.numberOfFrames, encoding);
-  frames.forEach((encoded, index) => decodeFrame(ds, encoded, encoding, format, index, (bytes) => use(bytes, index)));
+  return readEncapsulatedFrames(ds, element, format.numberOfFrames, encoding);
 }
 
 /**
@@ -221,11 +240,12 @@ function readEncapsulatedFrames(ds: DicomDataset, element: dicomParser.Element, 
 }
 
 /**
- * Decode one encapsulated frame and call `use` with little-endian samples of BitsAllocated width
- * (for the wasm codecs a view into the codec's memory, released after the call).
+ * Decode one encapsulated frame (frame `index` of the file `uri`) and call `use` with little-endian
+ * samples of BitsAllocated width (for the wasm codecs a view into the codec's memory, released after
+ * the call). Any failure is a CorruptImageError naming the file and the frame.
  */
-function decodeFrame(
-  ds: DicomDataset,
+export function decodeFrame(
+  uri: string,
   frame: Uint8Array,
   encoding: Encoding,
   format: PixelFormat,
@@ -234,34 +254,42 @@ function decodeFrame(
 ): void {
   const bytesPerSample = format.bitsAllocated / 8;
   const pixelCount = format.rows * format.columns;
-  const check = (decoded: DecodedFrame) => {
-    if (decoded.width !== format.columns || decoded.height !== format.rows) {
-      throw corrupt(ds.uri, `frame ${index + 1}: ${encoding} frame is ${decoded.width}x${decoded.height}, header says ${format.columns}x${format.rows}`);
-    }
-    use(fitSampleWidth(ds, decoded.bytes, encoding, format, index));
-  };
+  const check = (decoded: DecodedFrame) => use(checkDecodedFrame(uri, decoded, encoding, format, index));
   try {
     switch (encoding) {
       case 'rle':
-        return use(fitSampleWidth(ds, decodeRleFrame(frame, pixelCount, format.samplesPerPixel, bytesPerSample), encoding, format, index));
+        return use(fitSampleWidth(uri, decodeRleFrame(frame, pixelCount, format.samplesPerPixel, bytesPerSample), encoding, format, index));
       case 'jpeg-lossless':
         return check(decodeJpegLossless(frame, bytesPerSample > 1 ? 2 : 1));
-      case 'jpeg-ls':
-        return decodeJpegLs(frame, check);
-      case 'jpeg2000':
-        return decodeJpeg2000(frame, check);
+      case 'native':
+        throw new Error('native frames are not encapsulated');
       default:
-        return decodeJpegBaseline(frame, check);
+        return decodeWasmFrame(encoding, frame, check);
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'CorruptImageError') throw error;
-    const reason = error instanceof Error ? error.message : typeof error === 'number' ? `codec error ${error}` : String(error);
-    throw corrupt(ds.uri, `frame ${index + 1}: ${encoding} decoding failed (${reason})`);
+    throw frameDecodingError(uri, encoding, index, codecErrorReason(error));
   }
 }
 
+/**
+ * A frame as a codec decoded it → little-endian samples of BitsAllocated width (the bytes as they
+ * are, widened, or cut to the frame); a frame of another size is a CorruptImageError.
+ */
+export function checkDecodedFrame(uri: string, decoded: DecodedFrame, encoding: Encoding, format: PixelFormat, index: number): Uint8Array {
+  if (decoded.width !== format.columns || decoded.height !== format.rows) {
+    throw corrupt(uri, `frame ${index + 1}: ${encoding} frame is ${decoded.width}x${decoded.height}, header says ${format.columns}x${format.rows}`);
+  }
+  return fitSampleWidth(uri, decoded.bytes, encoding, format, index);
+}
+
+/** The CorruptImageError for a frame a codec could not decode. */
+export function frameDecodingError(uri: string, encoding: Encoding, index: number, reason: string): CorruptImageError {
+  return corrupt(uri, `frame ${index + 1}: ${encoding} decoding failed (${reason})`);
+}
+
 /** Decoded bytes as samples of BitsAllocated width: as they are, widened, or cut to the frame. */
-function fitSampleWidth(ds: DicomDataset, bytes: Uint8Array, encoding: Encoding, format: PixelFormat, index: number): Uint8Array {
+function fitSampleWidth(uri: string, bytes: Uint8Array, encoding: Encoding, format: PixelFormat, index: number): Uint8Array {
   const bytesPerSample = format.bitsAllocated / 8;
   const samples = format.rows * format.columns * format.samplesPerPixel;
   const expected = samples * bytesPerSample;
@@ -271,7 +299,7 @@ function fitSampleWidth(ds: DicomDataset, bytes: Uint8Array, encoding: Encoding,
     if (codecWidth >= 1 && bytes.length === samples * codecWidth) return widenSamples(bytes, codecWidth, bytesPerSample);
   }
   if (bytes.length > expected) return bytes.subarray(0, expected);
-  throw corrupt(ds.uri, `frame ${index + 1}: ${encoding} decoded to ${bytes.length} bytes, expected ${expected}`);
+  throw corrupt(uri, `frame ${index + 1}: ${encoding} decoded to ${bytes.length} bytes, expected ${expected}`);
 }
 
 /** Zero-extend little-endian samples from `from` bytes to `to` bytes each. */

@@ -24,6 +24,13 @@
  * decoded one at a time straight into their place in it. Files given as bytes stay the caller's;
  * files given lazily (`{ uri, read }`) are read twice — once for the header, once for the pixels —
  * in batches of LAZY_READS_AT_ONCE, so the reader then needs about the volume plus a few files.
+ *
+ * Threads: JPEG 2000, JPEG-LS and baseline JPEG frames (the wasm codecs, tens of ms a frame) are
+ * decoded on worker threads (decode-pool.ts) when the series has at least DECODE_THREADS_MIN_FRAMES
+ * of them: the encoded frames go to the workers a few at a time and the decoded samples come back
+ * to be written here by the same code as on one thread, so the voxels are identical. Native, RLE and
+ * JPEG lossless frames, smaller series, readDicomSeriesSync, `decodeThreads: 1` and
+ * RG_DECODE_THREADS=1 stay on the calling thread.
  */
 import { CorruptImageError, InvalidSeriesError } from '../../errors';
 import type { Mat3, Vec3, Volume, VoxelArray } from '../volume';
@@ -33,7 +40,9 @@ import { corrupt, parseDicomBytes, getString, hasTag, Tag } from './dataset';
 import { loadWasmCodecs } from './codecs';
 import type { DicomImageFile, DicomImageHeader, FrameGeometry } from './image';
 import { readDicomHeader, requireCodecsFor, sliceNormal } from './image';
-import { forEachFrame, needsWasmCodecs, storedArrayType, writeFrameValues } from './pixel-data';
+import { checkDecodedFrame, decodeFrame, encodedFrames, forEachFrame, frameDecodingError, needsWasmCodecs, storedArrayType, writeFrameValues } from './pixel-data';
+import { wasmEncodingOf } from './pixel-data';
+import { decodeOnPool, decodeThreadCount, DecodePoolError, FrameCodecError } from './decode-pool';
 
 /** A file handed to the reader: where it came from (for messages) and its bytes. */
 export interface DicomInputFile {
@@ -55,6 +64,13 @@ export interface ReadDicomSeriesOptions {
   seriesInstanceUid?: string;
   /** Largest allowed relative difference between a slice step and the median step (default 0.01). */
   spacingTolerance?: number;
+  /**
+   * Worker threads decoding JPEG 2000 / JPEG-LS / baseline JPEG frames (readDicomSeries only):
+   * default RG_DECODE_THREADS, else min(available parallelism, 8); 1 decodes on the calling thread.
+   */
+  decodeThreads?: number;
+  /** Fewest such frames in the series for the worker threads to be used (default DECODE_THREADS_MIN_FRAMES). */
+  decodeThreadsMinFrames?: number;
 }
 
 /** What the reader learned besides the voxels. */
@@ -84,6 +100,11 @@ export const ORIENTATION_TOLERANCE = 1e-4;
 
 /** How many lazy files are read at the same time (and so held at most at once). */
 const LAZY_READS_AT_ONCE = 8;
+
+/** Below this many wasm-codec frames a series is decoded on the calling thread (starting workers costs more). */
+export const DECODE_THREADS_MIN_FRAMES = 16;
+/** Frames sent to each decode worker ahead (so a worker never waits for its next frame). */
+const FRAMES_AHEAD_PER_THREAD = 3;
 
 /** A parsed input file: its series and header; the data set is kept only when the caller gave bytes. */
 interface ScannedFile {
@@ -118,6 +139,8 @@ export async function readDicomSeries(files: (DicomInputFile | DicomLazyFile)[],
   }
   const { chosen, plan } = planSeries(scanned, options);
   if (chosen.some((file) => needsWasmCodecs(file.header.transferSyntaxUid))) await loadWasmCodecs();
+  const workers = decodeWorkersFor(chosen, options);
+  if (workers > 0) return writeSlicesOnPool(chosen, plan, workers);
   for (let start = 0; start < chosen.length; start += LAZY_READS_AT_ONCE) {
     const batch = chosen.slice(start, start + LAZY_READS_AT_ONCE);
     const bytes = await Promise.all(batch.map((file) => file.lazy?.read()));
@@ -126,6 +149,89 @@ export async function readDicomSeries(files: (DicomInputFile | DicomLazyFile)[],
       writeFileSlices(dataset, file.header, plan, start + i);
     });
   }
+  return plan.volume;
+}
+
+/**
+ * How many decode workers a read uses: 0 (all on the calling thread) unless decode threads are on and
+ * enough frames need the wasm codecs; then the thread count, at most one per such frame.
+ */
+function decodeWorkersFor(chosen: ChosenFile[], options: ReadDicomSeriesOptions): number {
+  let wasmFrames = 0;
+  for (const file of chosen) if (needsWasmCodecs(file.header.transferSyntaxUid)) wasmFrames += file.header.format.numberOfFrames;
+  if (wasmFrames === 0 || wasmFrames < (options.decodeThreadsMinFrames ?? DECODE_THREADS_MIN_FRAMES)) return 0;
+  const threads = decodeThreadCount(options.decodeThreads);
+  return threads > 1 ? Math.min(threads, wasmFrames) : 0;
+}
+
+/**
+ * The pixel pass of readDicomSeries with wasm-codec frames decoded on worker threads: each frame's
+ * encoded bytes go to the pool (at most FRAMES_AHEAD_PER_THREAD per thread at once, so memory stays
+ * about the volume plus a few files), and each decoded frame is written into the volume here, by the
+ * same code as on one thread (size check, sample width, masking, rescale) — the voxels are the same.
+ * Files of other transfer syntaxes are decoded here. Failures: the one the single-threaded read
+ * would have met first (earliest file and frame) is thrown, after every frame sent has come back;
+ * a codec error is the same CorruptImageError naming the file and frame; a frame the pool cannot run
+ * (a worker that failed) is decoded on this thread.
+ */
+async function writeSlicesOnPool(chosen: ChosenFile[], plan: VolumePlan, threads: number): Promise<DicomVolume> {
+  const data = plan.volume.data;
+  const inFlight = new Set<Promise<void>>();
+  const limit = threads * FRAMES_AHEAD_PER_THREAD;
+  let failure: { order: number; error: unknown } | undefined;
+  const fail = (order: number, error: unknown) => {
+    if (!failure || order < failure.order) failure = { order, error };
+  };
+  let order = 0;
+  try {
+    for (let start = 0; start < chosen.length && !failure; start += LAZY_READS_AT_ONCE) {
+      const batch = chosen.slice(start, start + LAZY_READS_AT_ONCE);
+      const bytes = await Promise.all(batch.map((file) => file.lazy?.read()));
+      for (let i = 0; i < batch.length && !failure; i++) {
+        const file = batch[i];
+        const fileIndex = start + i;
+        const encoding = wasmEncodingOf(file.header.transferSyntaxUid);
+        let frames: Uint8Array[];
+        try {
+          const dataset = file.dataset ?? rereadDataset(file, bytes[i]!);
+          if (!encoding) {
+            writeFileSlices(dataset, file.header, plan, fileIndex);
+            order++;
+            continue;
+          }
+          frames = encodedFrames(dataset, file.header.format);
+        } catch (error) {
+          fail(order++, error);
+          break;
+        }
+        const { format, frames: geometry } = file.header;
+        const sliceSize = format.rows * format.columns;
+        const placements = plan.placements[fileIndex];
+        for (let frame = 0; frame < frames.length && !failure; frame++) {
+          while (inFlight.size >= limit) await Promise.race(inFlight);
+          if (failure) break;
+          const at = order++;
+          const { rescaleSlope, rescaleIntercept } = geometry[frame];
+          const write = (samples: Uint8Array) => writeFrameValues(samples, format, data, placements[frame] * sliceSize, rescaleSlope, rescaleIntercept);
+          const task: Promise<void> = decodeOnPool(encoding, frames[frame], threads)
+            .then(
+              (decoded) => write(checkDecodedFrame(file.uri, decoded, encoding, format, frame)),
+              (error: unknown) => {
+                if (error instanceof FrameCodecError) throw frameDecodingError(file.uri, encoding, frame, error.reason);
+                if (!(error instanceof DecodePoolError)) throw error;
+                decodeFrame(file.uri, frames[frame], encoding, format, frame, write); // the pool failed: decode here
+              },
+            )
+            .catch((error: unknown) => fail(at, error))
+            .finally(() => inFlight.delete(task));
+          inFlight.add(task);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(inFlight);
+  }
+  if (failure) throw failure.error;
   return plan.volume;
 }
 
