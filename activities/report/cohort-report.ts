@@ -90,7 +90,10 @@ function omicsTable(omics: OmicsJoinSummary): string {
       return `<tr><td>${esc(kind)}</td><td>${join.patientsMatched}</td><td style="text-align:left">${list(join.unmatchedFeaturePatients)}</td><td style="text-align:left">${list(join.unmatchedOmicsPatients)}</td><td style="text-align:left">${list(join.duplicatedOmicsPatients)}</td></tr>`;
     })
     .join('\n');
-  return `<h2>Omics join</h2><table><tr><th>table</th><th>patients matched</th><th>imaged, not in table</th><th>in table, not imaged</th><th>duplicated in table</th></tr>\n${rows}\n</table>`;
+  const mafNote = omics.mutations?.join?.unmatchedFeaturePatients.length
+    ? '<p>A MAF lists only samples with at least one kept variant: imaged patients absent from it may be sequenced without a non-silent mutation.</p>'
+    : '';
+  return `<h2>Omics join</h2><table><tr><th>table</th><th>patients matched</th><th>imaged, not in table</th><th>in table, not imaged</th><th>duplicated in table</th></tr>\n${rows}\n</table>${mafNote}`;
 }
 
 interface Group {

@@ -41,11 +41,14 @@ test('rg demo writes the four outputs, and the same seed twice gives identical f
   }
   const manifest = RunManifest.parse(JSON.parse(readFileSync(join(a, 'run-manifest.json'), 'utf8')));
   assert.equal(manifest.summary.done, 12);
-  for (const kind of ['clinical', 'expression', 'mutations'] as const) {
+  for (const kind of ['clinical', 'expression'] as const) {
     const join = manifest.omics?.[kind]?.join;
     assert.equal(join?.patientsMatched, 12, `${kind} table joined with every patient: ${JSON.stringify(manifest.omics?.[kind])}`);
     assert.deepEqual(join?.unmatchedFeaturePatients, [], `${kind}: no imaged patient missing`);
   }
+  // A MAF lists only patients with a kept variant: every imaged patient is matched or listed as absent.
+  const maf = manifest.omics?.mutations?.join;
+  assert.equal((maf?.patientsMatched ?? 0) + (maf?.unmatchedFeaturePatients.length ?? 0), 12, JSON.stringify(maf));
   assert.match(readFileSync(join(a, 'report.html'), 'utf8'), /Omics join/, 'the report shows the omics join');
 
   for (const name of ['features.arrow', 'features.parquet']) {
