@@ -1,7 +1,8 @@
 /**
  * `rg inspect PATH [--reference IMAGE] [--roi NAME]`: what an image or mask file holds, as JSON.
  *
- * PATH may be a DICOM file, a folder holding one DICOM series (non-DICOM files are ignored), a
+ * PATH (a local path, or a file:// or s3:// URI; a folder or a prefix ending with "/") may be a
+ * DICOM file, a folder holding one DICOM series (non-DICOM files are ignored), a
  * NIfTI or NRRD file (optionally gzipped), a DICOM-SEG (placed on --reference when given, else on
  * the grid its frames span) or an RTSTRUCT (needs --reference: the image it was drawn on).
  *
@@ -11,10 +12,12 @@
  * RTSTRUCT: every ROI with closed contours (or only --roi) is rasterized; label n is ROI number n,
  * where ROIs overlap the higher ROI number wins, and `rois` gives each ROI's own voxel count.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CorruptImageError, MissingInputError } from '../errors';
+import { createStorage, type BlobStore } from '../storage';
+import { toFileUri } from '../storage/uri';
 import { isDicom, parseDicomBytes, type DicomDataset } from './dicom/dataset';
 import { readDicomSeries } from './dicom/series';
 import { isDicomSeg, readDicomSegDataset } from './masks/seg-read';
@@ -56,32 +59,31 @@ export interface InspectReport {
 }
 
 /** Inspect a file or folder (see the module comment). */
-export async function inspectPath(path: string, options: InspectOptions = {}): Promise<InspectReport> {
-  const where = resolve(path);
-  if (!existsSync(where)) throw new MissingInputError(`${path}: no such file or folder`, path);
-  if (statSync(where).isDirectory()) return report(path, 'image', 'dicom', await readDicomFolder(where, path));
+export async function inspectPath(path: string, options: InspectOptions = {}, store: BlobStore = createStorage()): Promise<InspectReport> {
+  const uri = toUri(path);
+  if (uri.endsWith('/')) return report(path, 'image', 'dicom', await readDicomFolder(store, uri, path));
 
-  const bytes = new Uint8Array(readFileSync(where));
+  const bytes = await readObject(store, uri, path, '');
   if (!isDicom(bytes)) {
     const { volume, format } = decodeNonDicom(bytes, path);
     return report(path, looksLikeLabelMap(volume) ? 'mask' : 'image', format, volume);
   }
   const ds = parseDicomBytes(bytes, path);
   if (isDicomSeg(ds)) {
-    const reference = options.reference ? await loadImage(options.reference) : undefined;
+    const reference = options.reference ? await loadImage(store, options.reference) : undefined;
     const seg = readDicomSegDataset(ds, { reference });
     const segments = seg.segments.map((s) => ({ label: s.number, name: s.name, category: s.category, type: s.type }));
     return { ...report(path, 'mask', 'dicom-seg', seg.mask), segments };
   }
-  if (isRtStruct(ds)) return inspectRtStruct(path, ds, options);
+  if (isRtStruct(ds)) return inspectRtStruct(store, path, ds, options);
   const volume = await readDicomSeries([{ uri: path, bytes }]);
   return { ...report(path, 'image', 'dicom', volume), series: { seriesInstanceUid: volume.meta.seriesInstanceUid, modality: volume.meta.modality, files: 1 } };
 }
 
 /** An RTSTRUCT rasterized on its reference image, every closed ROI (or --roi) as its ROI number. */
-async function inspectRtStruct(path: string, ds: DicomDataset, options: InspectOptions): Promise<InspectReport> {
+async function inspectRtStruct(store: BlobStore, path: string, ds: DicomDataset, options: InspectOptions): Promise<InspectReport> {
   if (!options.reference) throw new MissingInputError(`${path}: an RTSTRUCT needs --reference IMAGE (the image its contours were drawn on)`, path);
-  const reference = await loadImage(options.reference);
+  const reference = await loadImage(store, options.reference);
   const names = options.roi ? [options.roi] : listClosedRoiNames(ds);
   const data = new Uint16Array(reference.data.length);
   const rois = names.map((name) => {
@@ -98,30 +100,47 @@ async function inspectRtStruct(path: string, ds: DicomDataset, options: InspectO
 }
 
 /** The image a mask refers to: a DICOM folder or file, NIfTI or NRRD. */
-async function loadImage(path: string): Promise<Volume> {
-  const where = resolve(path);
-  if (!existsSync(where)) throw new MissingInputError(`${path}: no such file or folder (--reference)`, path);
-  if (statSync(where).isDirectory()) return readDicomFolder(where, path);
-  const bytes = new Uint8Array(readFileSync(where));
+async function loadImage(store: BlobStore, path: string): Promise<Volume> {
+  const uri = toUri(path);
+  if (uri.endsWith('/')) return readDicomFolder(store, uri, path);
+  const bytes = await readObject(store, uri, path, ' (--reference)');
   if (isDicom(bytes)) return readDicomSeries([{ uri: path, bytes }]);
   return decodeNonDicom(bytes, path).volume;
 }
 
-/** The one DICOM series in a folder (and its subfolders); other files are ignored. */
-async function readDicomFolder(where: string, path: string) {
-  const files = listFiles(where)
-    .map((file) => ({ uri: file, bytes: new Uint8Array(readFileSync(file)) }))
-    .filter((file) => isDicom(file.bytes));
+/** The one DICOM series in a folder or prefix (and below); other files are ignored. */
+async function readDicomFolder(store: BlobStore, folderUri: string, path: string) {
+  const files = [];
+  for (const uri of await store.list(folderUri)) {
+    const bytes = new Uint8Array(await store.get(uri));
+    if (isDicom(bytes)) files.push({ uri, bytes });
+  }
   if (files.length === 0) throw new CorruptImageError(`${path}: the folder holds no DICOM files`, path);
   const volume = await readDicomSeries(files);
   return Object.assign(volume, { series: { seriesInstanceUid: volume.meta.seriesInstanceUid, modality: volume.meta.modality, files: files.length } });
 }
 
-/** Every file under a folder, sorted, subfolders included. */
-function listFiles(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => (entry.isDirectory() ? listFiles(join(folder, entry.name)) : entry.isFile() ? [join(folder, entry.name)] : []));
+/** A local path as a file:// URI (a folder ends with "/"); URIs stay as they are. */
+function toUri(path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
+  const absolute = resolve(path);
+  let folder = false;
+  try {
+    folder = statSync(absolute).isDirectory();
+  } catch {
+    // missing: reported by the read
+  }
+  return toFileUri(absolute) + (folder ? '/' : '');
+}
+
+/** The bytes of one object; a missing one is a MissingInputError naming PATH as the user wrote it. */
+async function readObject(store: BlobStore, uri: string, path: string, role: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await store.get(uri));
+  } catch (err) {
+    if (err instanceof MissingInputError) throw new MissingInputError(`${path}: no such file or folder${role}`, path);
+    throw err;
+  }
 }
 
 /** NIfTI or NRRD; anything else is a CorruptImageError that names all the formats tried. */

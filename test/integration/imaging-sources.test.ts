@@ -18,6 +18,7 @@ import { tciaCollectionSpec } from '../../activities/sources/synthetic/dicom-wri
 import { dicomSeriesReference } from '../../activities/imaging/dicom-write/series';
 import { CODES, writeDicomSeg } from '../../activities/imaging/dicom-write/seg';
 import { startLocalNbiaServer, type LocalNbiaServer } from '../../activities/sources/tcia-server/server';
+import { inspectPath } from '../../activities/imaging/inspect';
 import { RunManifest, type RunSummary } from '../../activities/run/schemas';
 import { connectClient, localTarget } from '../../temporal/connection';
 import { followUntilDone, startCohort } from '../../temporal/cohort-run';
@@ -94,6 +95,12 @@ test('DICOM series under s3:// prefixes (IDC-style) run the same way', async () 
   assert.equal(summary.done, consortium.patients.length, 'every patient done');
   const s3Features = featuresByPatient(table);
   for (const [id, values] of nrrdFeatures) assert.deepEqual(s3Features.get(id), values, `patient ${id}: same features from S3`);
+  // rg inspect reads the same prefixes.
+  const { ct, seg } = dicom.dicom![0];
+  const image = await inspectPath(ct.folderUri, {}, store);
+  assert.deepEqual([image.kind, image.size, image.series?.files], ['image', [24, 24, 10], 10], JSON.stringify(image));
+  const mask = await inspectPath(seg.files[0].uri, { reference: ct.folderUri }, store);
+  assert.equal(mask.labels?.['1'], Array.from(consortium.patients[0].mask.data).filter((v) => v === 1).length, 'tumor voxels of the SEG on S3');
 });
 
 test('TCIA: a truncated ZIP (always), a corrupt slice and a SEG on another grid fail typed; a ZIP truncated once is retried', async () => {
