@@ -1,6 +1,6 @@
 /**
  * fetchImaging on DICOM sources, without Temporal: a folder with two series needs
- * `#series=<uid>`; a DICOM mask must be one SEG or RTSTRUCT file; converted volumes are kept once
+ * `#series=<uid>`; a DICOM mask must be one SEG or RTSTRUCT file (RTSTRUCT: the manifest's roi); converted volumes are kept once
  * under their content hash and read back voxel for voxel.
  */
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { writePatientDicom } from '../../activities/sources/synthetic/dicom-writ
 import { fetchImaging } from '../../activities/imaging/fetch';
 import { decodeVolume } from '../../activities/imaging/read-volume';
 import { PatientRef } from '../../activities/run/schemas';
+import { rectangle, rtStruct } from '../support/rtstruct-bytes';
 import { tempDir } from '../support/temporal';
 
 const store = createStorage();
@@ -60,5 +61,29 @@ test('a folder with two series is refused unless #series= picks one; the pick re
     fetchImaging(store, { patient: patient(`${dir}/empty/`, b.seg.files[0].uri), outputUri }),
     (err: Error) => err.name === 'MissingInputError' && err.message.includes('empty/'),
     'an empty folder is a missing input, named',
+  );
+});
+
+test('an RTSTRUCT mask: the ROI named by the manifest row is rasterized on the image grid', async () => {
+  const dir = toFileUri(tempDir('fetch-rt'));
+  const written = await writePatientDicom(store, dir, consortium.patients[0]);
+  const grid = consortium.patients[0].image;
+  // Two ROIs: "tumor" a 6 × 4 rectangle of voxel centers on slices 2 and 3, "body" larger.
+  const rt = rtStruct({
+    body: [rectangle(grid, [0.5, 0.5, 18.5, 16.5], 2)],
+    tumor: [rectangle(grid, [3.5, 5.5, 9.5, 9.5], 2), rectangle(grid, [3.5, 5.5, 9.5, 9.5], 3)],
+  });
+  const rtUri = `${dir}/rtstruct.dcm`;
+  await store.put(rtUri, rt);
+  const ref = (roi: string) =>
+    PatientRef.parse({ patientId: 'P', center: 'C', timepoint: 't0', imageUri: written.ct.folderUri, maskUri: rtUri, roi });
+  const fetched = await fetchImaging(store, { patient: ref('tumor'), outputUri: `${dir}/out` });
+  const mask = decodeVolume(await store.get(fetched.maskUri), fetched.maskUri);
+  assert.equal(Array.from(mask.data).filter((v) => v === 1).length, 2 * 6 * 4, 'tumor: 6 × 4 voxels on two slices');
+  assert.deepEqual(mask.size, grid.size, 'on the image grid');
+  await assert.rejects(
+    fetchImaging(store, { patient: ref('liver'), outputUri: `${dir}/out` }),
+    (err: Error) => err.name === 'InvalidMaskError' && /body/.test(err.message) && /tumor/.test(err.message),
+    'an absent ROI: the error lists the ROIs present',
   );
 });
