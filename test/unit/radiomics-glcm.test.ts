@@ -23,15 +23,12 @@ import {
   textureCase,
   type TextureCase,
 } from '../support/texture-baseline';
+import { assertWithin } from '../support/assert-within';
 
 const DEFAULTS = parseRadiomicsSettings({});
 
 function settings(input: RadiomicsSettingsInput) {
   return parseRadiomicsSettings(input);
-}
-
-function close(actual: number, expected: number, tolerance = 1e-12) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
 }
 
 /** An n×n row-major matrix as rows. */
@@ -110,9 +107,9 @@ describe('GLCM matrices', () => {
 
   test('weighting: exp(−‖d‖²) of the offset in mm, summed into one matrix', () => {
     const spacing = [0.5, 1, 2];
-    close(glcmDirectionWeight([1, 1, 1], spacing, 'infinity'), Math.exp(-4));
-    close(glcmDirectionWeight([1, 1, 1], spacing, 'euclidean'), Math.exp(-(0.25 + 1 + 4)));
-    close(glcmDirectionWeight([1, -1, 1], spacing, 'manhattan'), Math.exp(-(3.5 ** 2)));
+    assertWithin(glcmDirectionWeight([1, 1, 1], spacing, 'infinity'), Math.exp(-4));
+    assertWithin(glcmDirectionWeight([1, 1, 1], spacing, 'euclidean'), Math.exp(-(0.25 + 1 + 4)));
+    assertWithin(glcmDirectionWeight([1, -1, 1], spacing, 'manhattan'), Math.exp(-(3.5 ** 2)));
     assert.equal(glcmDirectionWeight([1, 0, 0], spacing, 'no_weighting'), 1);
 
     const glcm = glcmMatrices(DOC_IMAGE, DEFAULTS);
@@ -120,7 +117,7 @@ describe('GLCM matrices', () => {
     const sum = new Float64Array(25);
     for (const P of glcm.matrices) P.forEach((v, k) => (sum[k] += v));
     const total = sum.reduce((a, b) => a + b);
-    merged.forEach((v, k) => close(v, sum[k] / total));
+    merged.forEach((v, k) => assertWithin(v, sum[k] / total));
   });
 });
 
@@ -137,7 +134,7 @@ describe('GLCM features: edge cases', () => {
     assert.equal(f.Contrast, 0);
     assert.equal(f.JointEnergy, 1);
     assert.equal(f.MaximumProbability, 1);
-    close(f.JointEntropy, -Math.log2(1 + 2.220446049250313e-16), 0); // ε inside the log, as PyRadiomics
+    assertWithin(f.JointEntropy, -Math.log2(1 + 2.220446049250313e-16), 0); // ε inside the log, as PyRadiomics
   });
 
   test('no neighbouring ROI voxels (a single voxel): every feature is NaN', () => {
@@ -150,19 +147,19 @@ describe('GLCM features: edge cases', () => {
   test('Idn and Idmn normalize by the highest gray level present, not the number of levels', () => {
     const f = glcmFeatures(sliceInput([[1, 4]]), DEFAULTS);
     // p(1, 4) = p(4, 1) = ½: px−y(3) = 1, Ng = 4
-    close(f.Idn, 1 / (1 + 3 / 4));
-    close(f.Idmn, 1 / (1 + 9 / 16));
-    close(f.Id, 1 / 4);
-    close(f.InverseVariance, 1 / 9);
+    assertWithin(f.Idn, 1 / (1 + 3 / 4));
+    assertWithin(f.Idmn, 1 / (1 + 9 / 16));
+    assertWithin(f.Id, 1 / 4);
+    assertWithin(f.InverseVariance, 1 / 9);
   });
 
   test('MCC: 1 for complete dependence, 0 for independence', () => {
     const levels = Int32Array.from([1, 2, 3]);
     const diagonal = Float64Array.from([0.2, 0, 0, 0, 0.5, 0, 0, 0, 0.3]);
-    close(mcc(glcmCoefficients(diagonal, levels, 3)), 1);
+    assertWithin(mcc(glcmCoefficients(diagonal, levels, 3)), 1);
     const px = [0.2, 0.5, 0.3];
     const independent = Float64Array.from({ length: 9 }, (_, k) => px[Math.floor(k / 3)] * px[k % 3]);
-    close(mcc(glcmCoefficients(independent, levels, 3)), 0, 1e-7);
+    assertWithin(mcc(glcmCoefficients(independent, levels, 3)), 0, 1e-7);
   });
 
   test('MCC: second largest eigenvalue of Q, computed directly for a 2×2 GLCM', () => {
@@ -171,7 +168,7 @@ describe('GLCM features: edge cases', () => {
     const px = [0.4, 0.6];
     const q = (i: number, j: number) => p[i * 2] * p[j * 2] / (px[i] * px[0]) + p[i * 2 + 1] * p[j * 2 + 1] / (px[i] * px[1]);
     const trace = q(0, 0) + q(1, 1); // eigenvalues 1 and λ2
-    close(mcc(glcmCoefficients(p, Int32Array.from([1, 2]), 2)), Math.sqrt(trace - 1));
+    assertWithin(mcc(glcmCoefficients(p, Int32Array.from([1, 2]), 2)), Math.sqrt(trace - 1));
   });
 });
 
@@ -180,8 +177,8 @@ describe('symmetric eigenvalues (Householder + implicit QL)', () => {
     assert.deepEqual(Array.from(symmetricEigenvalues(Float64Array.from([3, 0, 0, 0, -1, 0, 0, 0, 2]), 3)), [-1, 2, 3]);
     assert.deepEqual(Array.from(symmetricEigenvalues(Float64Array.from([7]), 1)), [7]);
     const [a, b] = symmetricEigenvalues(Float64Array.from([2, 1, 1, 2]), 2);
-    close(a, 1);
-    close(b, 3);
+    assertWithin(a, 1);
+    assertWithin(b, 3);
   });
 
   test('recovers the spectrum of H·diag(λ)·H for a random reflection H', () => {
@@ -202,7 +199,7 @@ describe('symmetric eigenvalues (Householder + implicit QL)', () => {
     }
     const eigenvalues = symmetricEigenvalues(A, n);
     const expected = [...lambda].sort((a, b) => a - b);
-    eigenvalues.forEach((value, i) => close(value, expected[i], 1e-12));
+    eigenvalues.forEach((value, i) => assertWithin(value, expected[i], 1e-12));
   });
 });
 

@@ -12,12 +12,9 @@ import {
   TEXTURE_COLUMNS,
   textureCase,
 } from '../support/texture-baseline';
+import { assertWithin } from '../support/assert-within';
 
 const DEFAULTS = parseRadiomicsSettings({});
-
-function close(actual: number, expected: number, tolerance = 1e-12) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
-}
 
 /** Rows of a matrix as plain arrays. */
 function rows(m: { grayLevels: Float64Array; sizes: Float64Array; counts: Float64Array }): number[][] {
@@ -47,10 +44,10 @@ describe('GLDM on small hand-checked images', () => {
     ]);
     // Nz = Np = 25; voxels per dependence 6, 9, 9, 1.
     const f = gldmFeatures(m);
-    close(f.DependenceNonUniformity, (36 + 81 + 81 + 1) / 25);
-    close(f.DependenceNonUniformityNormalized, (36 + 81 + 81 + 1) / 625);
-    close(f.LargeDependenceEmphasis, (6 * 1 + 9 * 4 + 9 * 9 + 1 * 16) / 25);
-    close(f.GrayLevelNonUniformity, (16 + 36 + 81 + 9 + 9) / 25);
+    assertWithin(f.DependenceNonUniformity, (36 + 81 + 81 + 1) / 25);
+    assertWithin(f.DependenceNonUniformityNormalized, (36 + 81 + 81 + 1) / 625);
+    assertWithin(f.LargeDependenceEmphasis, (6 * 1 + 9 * 4 + 9 * 9 + 1 * 16) / 25);
+    assertWithin(f.GrayLevelNonUniformity, (16 + 36 + 81 + 9 + 9) / 25);
   });
 
   test('gldm_a widens dependence to neighbours within α gray levels', () => {

@@ -26,15 +26,12 @@ import {
   textureCase,
   type TextureCase,
 } from '../support/texture-baseline';
+import { assertWithin } from '../support/assert-within';
 
 const DEFAULTS = parseRadiomicsSettings({});
 
 function settings(input: RadiomicsSettingsInput) {
   return parseRadiomicsSettings(input);
-}
-
-function close(actual: number, expected: number, tolerance = 1e-12) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
 }
 
 /** Matrix a of `m` as rows (gray levels) of run-length counts. */
@@ -101,9 +98,9 @@ describe('GLRLM matrices', () => {
 
   test('weighting: the norm of the offset in mm; matrices summed into one', () => {
     const spacing = [0.5, 1, 2];
-    close(glrlmDirectionWeight([1, 1, 1], spacing, 'infinity'), 2);
-    close(glrlmDirectionWeight([1, -1, 1], spacing, 'euclidean'), Math.sqrt(5.25));
-    close(glrlmDirectionWeight([-1, 1, 0], spacing, 'manhattan'), 1.5);
+    assertWithin(glrlmDirectionWeight([1, 1, 1], spacing, 'infinity'), 2);
+    assertWithin(glrlmDirectionWeight([1, -1, 1], spacing, 'euclidean'), Math.sqrt(5.25));
+    assertWithin(glrlmDirectionWeight([-1, 1, 0], spacing, 'manhattan'), 1.5);
     assert.equal(glrlmDirectionWeight([1, 0, 0], spacing, 'no_weighting'), 1);
 
     const m = glrlmMatrices(DOC_IMAGE, DEFAULTS);
@@ -114,7 +111,7 @@ describe('GLRLM matrices', () => {
     for (let i = 0; i < 5; i++) {
       for (let r = 0; r < 3; r++) {
         const expected = m.matrices.reduce((s, P, a) => s + weights[a] * P[i * 5 + r], 0);
-        close(merged.matrices[0][i * 3 + r], expected);
+        assertWithin(merged.matrices[0][i * 3 + r], expected);
       }
     }
   });
@@ -128,10 +125,10 @@ describe('GLRLM features', () => {
     assert.equal(c.Nr, 17);
     assert.deepEqual(Array.from(c.pg), [2, 4, 6, 2, 3]);
     assert.deepEqual(Array.from(c.pr), [12, 2, 3, 0, 0]);
-    close(shortRunEmphasis(c), (12 + 2 / 4 + 3 / 9) / 17);
-    close(grayLevelNonUniformity(c), (4 + 16 + 36 + 4 + 9) / 17);
-    close(runLengthNonUniformity(c), (144 + 4 + 9) / 17);
-    close(runPercentage(c), 17 / 25);
+    assertWithin(shortRunEmphasis(c), (12 + 2 / 4 + 3 / 9) / 17);
+    assertWithin(grayLevelNonUniformity(c), (4 + 16 + 36 + 4 + 9) / 17);
+    assertWithin(runLengthNonUniformity(c), (144 + 4 + 9) / 17);
+    assertWithin(runPercentage(c), 17 / 25);
   });
 
   test('a single direction: closed forms', () => {
@@ -139,21 +136,21 @@ describe('GLRLM features', () => {
     const input = sliceInput([[1, 1, 0, 3]]);
     const f = glrlmFeatures(input, DEFAULTS);
     assert.deepEqual(Object.keys(f).sort(), [...GLRLM_FEATURE_NAMES].sort());
-    close(f.ShortRunEmphasis, (1 / 4 + 1) / 2);
-    close(f.LongRunEmphasis, (4 + 1) / 2);
-    close(f.GrayLevelNonUniformity, 1);
-    close(f.GrayLevelNonUniformityNormalized, 0.5);
-    close(f.RunLengthNonUniformity, 1);
-    close(f.RunPercentage, 2 / 3);
-    close(f.GrayLevelVariance, 1); // levels 1 and 3, each half the runs
-    close(f.RunVariance, 0.25);
-    close(f.RunEntropy, 1, 1e-15);
-    close(f.LowGrayLevelRunEmphasis, (1 + 1 / 9) / 2);
-    close(f.HighGrayLevelRunEmphasis, (1 + 9) / 2);
-    close(f.ShortRunLowGrayLevelEmphasis, (1 / 4 + 1 / 9) / 2);
-    close(f.ShortRunHighGrayLevelEmphasis, (1 / 4 + 9) / 2);
-    close(f.LongRunLowGrayLevelEmphasis, (4 + 1 / 9) / 2);
-    close(f.LongRunHighGrayLevelEmphasis, (4 + 9) / 2);
+    assertWithin(f.ShortRunEmphasis, (1 / 4 + 1) / 2);
+    assertWithin(f.LongRunEmphasis, (4 + 1) / 2);
+    assertWithin(f.GrayLevelNonUniformity, 1);
+    assertWithin(f.GrayLevelNonUniformityNormalized, 0.5);
+    assertWithin(f.RunLengthNonUniformity, 1);
+    assertWithin(f.RunPercentage, 2 / 3);
+    assertWithin(f.GrayLevelVariance, 1); // levels 1 and 3, each half the runs
+    assertWithin(f.RunVariance, 0.25);
+    assertWithin(f.RunEntropy, 1, 1e-15);
+    assertWithin(f.LowGrayLevelRunEmphasis, (1 + 1 / 9) / 2);
+    assertWithin(f.HighGrayLevelRunEmphasis, (1 + 9) / 2);
+    assertWithin(f.ShortRunLowGrayLevelEmphasis, (1 / 4 + 1 / 9) / 2);
+    assertWithin(f.ShortRunHighGrayLevelEmphasis, (1 / 4 + 9) / 2);
+    assertWithin(f.LongRunLowGrayLevelEmphasis, (4 + 1 / 9) / 2);
+    assertWithin(f.LongRunHighGrayLevelEmphasis, (4 + 9) / 2);
   });
 
   test('no direction with runs (a single voxel): every feature is NaN', () => {
@@ -167,7 +164,7 @@ describe('GLRLM features', () => {
     const f = glrlmFeatures(DOC_IMAGE, settings({ weightingNorm: 'no_weighting' }));
     const m = glrlmMatrices(DOC_IMAGE, DEFAULTS);
     const runs = m.matrices.reduce((s, P) => s + P.reduce((a, b) => a + b), 0);
-    close(f.RunPercentage, runs / (4 * 25));
+    assertWithin(f.RunPercentage, runs / (4 * 25));
   });
 });
 

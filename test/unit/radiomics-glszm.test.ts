@@ -12,12 +12,9 @@ import {
   TEXTURE_COLUMNS,
   textureCase,
 } from '../support/texture-baseline';
+import { assertWithin } from '../support/assert-within';
 
 const DEFAULTS = parseRadiomicsSettings({});
-
-function close(actual: number, expected: number, tolerance = 1e-12) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
-}
 
 /** Rows of a matrix as plain arrays. */
 function rows(m: { grayLevels: Float64Array; sizes: Float64Array; counts: Float64Array }): number[][] {
@@ -46,12 +43,12 @@ describe('GLSZM on small hand-checked images', () => {
     ]);
     // 11 zones of 25 voxels; zone counts per level 1, 2, 3, 2, 3; per size 6, 1, 1, 1, 2.
     const f = glszmFeatures(m);
-    close(f.ZonePercentage, 11 / 25);
-    close(f.GrayLevelNonUniformity, (1 + 4 + 9 + 4 + 9) / 11);
-    close(f.SizeZoneNonUniformity, (36 + 1 + 1 + 1 + 4) / 11);
-    close(f.LargeAreaEmphasis, (6 * 1 + 1 * 4 + 1 * 9 + 1 * 16 + 2 * 25) / 11);
-    close(f.SmallAreaEmphasis, (6 / 1 + 1 / 4 + 1 / 9 + 1 / 16 + 2 / 25) / 11);
-    close(f.HighGrayLevelZoneEmphasis, (1 * 1 + 2 * 4 + 3 * 9 + 2 * 16 + 3 * 25) / 11);
+    assertWithin(f.ZonePercentage, 11 / 25);
+    assertWithin(f.GrayLevelNonUniformity, (1 + 4 + 9 + 4 + 9) / 11);
+    assertWithin(f.SizeZoneNonUniformity, (36 + 1 + 1 + 1 + 4) / 11);
+    assertWithin(f.LargeAreaEmphasis, (6 * 1 + 1 * 4 + 1 * 9 + 1 * 16 + 2 * 25) / 11);
+    assertWithin(f.SmallAreaEmphasis, (6 / 1 + 1 / 4 + 1 / 9 + 1 / 16 + 2 / 25) / 11);
+    assertWithin(f.HighGrayLevelZoneEmphasis, (1 * 1 + 2 * 4 + 3 * 9 + 2 * 16 + 3 * 25) / 11);
   });
 
   test('empty gray levels and zone sizes that never occur are dropped', () => {

@@ -12,12 +12,9 @@ import {
   TEXTURE_COLUMNS,
   textureCase,
 } from '../support/texture-baseline';
+import { assertWithin } from '../support/assert-within';
 
 const DEFAULTS = parseRadiomicsSettings({});
-
-function close(actual: number, expected: number, tolerance = 1e-12) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
-}
 
 describe('NGTDM on small hand-checked images', () => {
   test('the 4×4 example of the PyRadiomics documentation (no voxel of gray level 4)', () => {
@@ -33,7 +30,7 @@ describe('NGTDM on small hand-checked images', () => {
     assert.deepEqual(Array.from(m.grayLevels), [1, 2, 3, 5]);
     assert.deepEqual(Array.from(m.counts), [6, 2, 4, 4]);
     // s_i worked out with exact fractions: 267/20, 2, 91/30, 403/40.
-    [13.35, 2, 91 / 30, 10.075].forEach((s, r) => close(m.differences[r], s));
+    [13.35, 2, 91 / 30, 10.075].forEach((s, r) => assertWithin(m.differences[r], s));
 
     const p = [6 / 16, 2 / 16, 4 / 16, 4 / 16];
     const s = [13.35, 2, 91 / 30, 10.075];
@@ -41,11 +38,11 @@ describe('NGTDM on small hand-checked images', () => {
     const pairs = (f: (a: number, b: number) => number) => [0, 1, 2, 3].reduce((sum, a) => sum + [0, 1, 2, 3].reduce((t, b) => t + f(a, b), 0), 0);
     const psSum = p.reduce((sum, pa, a) => sum + pa * s[a], 0);
     const f = ngtdm.ngtdmFeatures(m);
-    close(f.Coarseness, 1 / psSum);
-    close(f.Contrast, (pairs((a, b) => p[a] * p[b] * (i[a] - i[b]) ** 2) / 12) * (s.reduce((x, y) => x + y) / 16));
-    close(f.Busyness, psSum / pairs((a, b) => Math.abs(i[a] * p[a] - i[b] * p[b])));
-    close(f.Complexity, pairs((a, b) => (Math.abs(i[a] - i[b]) * (p[a] * s[a] + p[b] * s[b])) / (p[a] + p[b])) / 16);
-    close(f.Strength, pairs((a, b) => (p[a] + p[b]) * (i[a] - i[b]) ** 2) / s.reduce((x, y) => x + y));
+    assertWithin(f.Coarseness, 1 / psSum);
+    assertWithin(f.Contrast, (pairs((a, b) => p[a] * p[b] * (i[a] - i[b]) ** 2) / 12) * (s.reduce((x, y) => x + y) / 16));
+    assertWithin(f.Busyness, psSum / pairs((a, b) => Math.abs(i[a] * p[a] - i[b] * p[b])));
+    assertWithin(f.Complexity, pairs((a, b) => (Math.abs(i[a] - i[b]) * (p[a] * s[a] + p[b] * s[b])) / (p[a] + p[b])) / 16);
+    assertWithin(f.Strength, pairs((a, b) => (p[a] + p[b]) * (i[a] - i[b]) ** 2) / s.reduce((x, y) => x + y));
   });
 
   test('a voxel without ROI neighbours counts in n_i and adds nothing to s_i', () => {
