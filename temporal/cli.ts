@@ -5,7 +5,7 @@
  *   rg worker    serve task queues for a cluster
  *   rg status    progress (or result) of a run on a cluster
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -17,6 +17,7 @@ import { tciaCollectionSpec } from '../activities/sources/synthetic/dicom-writer
 import { startLocalNbiaServer } from '../activities/sources/tcia-server/server';
 import { extractFromFiles, formatFeatures, formatOf, writeMapsFromFiles } from '../activities/radiomics/features-file';
 import { inspectPath } from '../activities/imaging/inspect';
+import { sourceUriOf } from '../activities/imaging/sources';
 import { progressQuery } from '../workflows';
 import type { CohortProgress, RunSummary } from '../activities/run/schemas';
 import { connectClient, targetFromEnvironment, type TemporalTarget } from './connection';
@@ -114,7 +115,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--kernel-radius <n>', 'kernel radius of the maps, in voxels', positiveInt, 1)
     .action(async (opts) => {
       // A local folder becomes a URI ending with "/": it names a DICOM series.
-      const uri = (p: string) => (isUri(p) ? p : toFileUri(resolve(p)) + (isFolder(p) ? '/' : ''));
+      const uri = sourceUriOf;
       if (opts.maps) {
         const written = await writeMapsFromFiles(createStorage(), {
           imageUri: uri(opts.image),
@@ -260,14 +261,6 @@ function readParamsFile(path: string): unknown {
     return parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new InvalidArgumentError(`${path}: not a readable YAML params file (${(err as Error).message})`);
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

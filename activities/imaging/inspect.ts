@@ -12,12 +12,10 @@
  * RTSTRUCT: every ROI with closed contours (or only --roi) is rasterized; label n is ROI number n,
  * where ROIs overlap the higher ROI number wins, and `rois` gives each ROI's own voxel count.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CorruptImageError, MissingInputError } from '../errors';
 import { createStorage, type BlobStore } from '../storage';
-import { toFileUri } from '../storage/uri';
+import { sourceUriOf } from './sources';
 import { isDicom, parseDicomBytes, type DicomDataset } from './dicom/dataset';
 import { readDicomSeries } from './dicom/series';
 import { isDicomSeg, readDicomSegDataset } from './masks/seg-read';
@@ -60,7 +58,7 @@ export interface InspectReport {
 
 /** Inspect a file or folder (see the module comment). */
 export async function inspectPath(path: string, options: InspectOptions = {}, store: BlobStore = createStorage()): Promise<InspectReport> {
-  const uri = toUri(path);
+  const uri = sourceUriOf(path);
   if (uri.endsWith('/')) return report(path, 'image', 'dicom', await readDicomFolder(store, uri, path));
 
   const bytes = await readObject(store, uri, path, '');
@@ -101,7 +99,7 @@ async function inspectRtStruct(store: BlobStore, path: string, ds: DicomDataset,
 
 /** The image a mask refers to: a DICOM folder or file, NIfTI or NRRD. */
 async function loadImage(store: BlobStore, path: string): Promise<Volume> {
-  const uri = toUri(path);
+  const uri = sourceUriOf(path);
   if (uri.endsWith('/')) return readDicomFolder(store, uri, path);
   const bytes = await readObject(store, uri, path, ' (--reference)');
   if (isDicom(bytes)) return readDicomSeries([{ uri: path, bytes }]);
@@ -118,19 +116,6 @@ async function readDicomFolder(store: BlobStore, folderUri: string, path: string
   if (files.length === 0) throw new CorruptImageError(`${path}: the folder holds no DICOM files`, path);
   const volume = await readDicomSeries(files);
   return Object.assign(volume, { series: { seriesInstanceUid: volume.meta.seriesInstanceUid, modality: volume.meta.modality, files: files.length } });
-}
-
-/** A local path as a file:// URI (a folder ends with "/"); URIs stay as they are. */
-function toUri(path: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
-  const absolute = resolve(path);
-  let folder = false;
-  try {
-    folder = statSync(absolute).isDirectory();
-  } catch {
-    // missing: reported by the read
-  }
-  return toFileUri(absolute) + (folder ? '/' : '');
 }
 
 /** The bytes of one object; a missing one is a MissingInputError naming PATH as the user wrote it. */

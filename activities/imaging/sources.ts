@@ -9,12 +9,15 @@
  *   tcia://<SeriesInstanceUID>                     a TCIA series, downloaded (verified, resumable) into
  *                                                  <output>/sources/tcia/<SeriesInstanceUID>/ first
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidSettingsError } from '../errors';
 import type { BlobStore } from '../storage/blob-store';
 import type { SourceSettings } from '../run/schemas';
 import { TciaClient } from '../sources/tcia/client';
 import { downloadSeriesToStore } from '../sources/tcia/download';
 import { isDicom } from './dicom/dataset';
+import { toFileUri } from '../storage/uri';
 
 /** One file of a source, read into memory. */
 export interface SourceFile {
@@ -35,6 +38,19 @@ export interface SourceContext {
 }
 
 const TCIA_SCHEME = 'tcia://';
+
+/** A URI stays as it is; a local path becomes a file:// URI, ending with "/" when it is a folder (a series). */
+export function sourceUriOf(pathOrUri: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUri)) return pathOrUri;
+  const absolute = resolve(pathOrUri);
+  let folder = false;
+  try {
+    folder = statSync(absolute).isDirectory();
+  } catch {
+    // missing: the read reports it, naming the path
+  }
+  return toFileUri(absolute) + (folder ? '/' : '');
+}
 
 /** Read every file a source URI stands for. */
 export async function readSource(uri: string, context: SourceContext): Promise<SourceContents> {
